@@ -1,0 +1,5 @@
+"""``python -m converter`` runs the ``aec`` command line."""
+
+from converter.cli import main
+
+raise SystemExit(main())
