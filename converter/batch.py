@@ -221,7 +221,10 @@ def _warm_worker() -> None:
     """Load rules and grammars once per worker process, not once per article."""
     from converter.pipeline import default_ruleset
 
-    default_ruleset()
+    try:
+        default_ruleset()
+    except Exception:  # noqa: BLE001 - the same error is reported with each record it affects
+        return
 
 
 def convert_all(
@@ -229,6 +232,7 @@ def convert_all(
     *,
     jobs: int = 1,
     convert_one: Callable[[Record], Outcome] = convert_record,
+    warm_up: Callable[[], None] | None = None,
 ) -> Iterator[Outcome]:
     """Convert records in input order; bad records pass through as error outcomes.
 
@@ -240,7 +244,9 @@ def convert_all(
             yield _bad_outcome(item) if isinstance(item, BadRecord) else convert_one(item)
         return
     window: deque[Future[Outcome] | Outcome] = deque()
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker) as pool:
+    if warm_up is None and convert_one is convert_record:
+        warm_up = _warm_worker
+    with ProcessPoolExecutor(max_workers=jobs, initializer=warm_up) as pool:
         for item in items:
             window.append(_bad_outcome(item) if isinstance(item, BadRecord) else pool.submit(convert_one, item))
             if len(window) >= 4 * jobs:
