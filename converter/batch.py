@@ -160,12 +160,12 @@ def _jsonl_records(stream: BinaryIO, path: str, max_chars: int) -> Iterator[Reco
     try:
         for line_number, raw in enumerate(stream, start=1):
             if raw.strip():
-                yield _jsonl_record(raw, Location(path=path, line=line_number), max_chars)
+                yield parse_jsonl_line(raw, Location(path=path, line=line_number), max_chars)
     except (OSError, EOFError) as error:
         yield BadRecord(Location(path=path, line=line_number + 1), f"cannot read: {error}")
 
 
-def _jsonl_record(raw: bytes, location: Location, max_chars: int) -> Record | BadRecord:
+def parse_jsonl_line(raw: bytes, location: Location, max_chars: int) -> Record | BadRecord:
     if len(raw) > max_chars * 4 + 1024:
         return BadRecord(location, f"line of {len(raw):,} bytes is longer than the limit (--max-chars {max_chars:,})")
     try:
@@ -176,10 +176,10 @@ def _jsonl_record(raw: bytes, location: Location, max_chars: int) -> Record | Ba
         return BadRecord(location, f"not JSON: {error}")
     if not isinstance(data, dict):
         return BadRecord(location, f"expected a JSON object {{id, text, ...}}, found {type(data).__name__}")
-    return _record_from_object(data, location, max_chars)
+    return record_from_object(data, location, max_chars)
 
 
-def _record_from_object(data: dict[str, Any], location: Location, max_chars: int) -> Record | BadRecord:
+def record_from_object(data: dict[str, Any], location: Location, max_chars: int) -> Record | BadRecord:
     article_id = data.get("id")
     article_id = str(article_id) if isinstance(article_id, (str, int)) else None
     text = data.get("text")
