@@ -1,0 +1,90 @@
+"""`aec convert` end to end: inputs, outputs, bad records, resume, exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from converter.cli import main
+
+ARTICLE = "WASHINGTON (AP) — Ruritania's foreign minister visited Moscow on Monday, officials said."
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_one_text_file_gives_one_valid_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE, "utf-8")
+    code, out, _ = run(["convert", str(tmp_path / "a.txt"), "--published", "2024-11-05"], capsys)
+    document = json.loads(out)
+    assert code == 0 and document["article"]["id"] == "a" and document["article"]["published"] == "2024-11-05"
+
+
+def test_a_jsonl_batch_converts_the_good_records_and_reports_the_bad_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        json.dumps({"id": "one", "text": ARTICLE, "outlet": "AP"}) + "\n{broken\n"
+        + json.dumps({"id": "two", "text": ARTICLE}) + "\n", "utf-8"
+    )
+    code, _, err = run(["convert", str(source), "-o", str(tmp_path / "out.jsonl"), "--jobs", "1"], capsys)
+    lines = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+    assert code == 1
+    assert [d["article"]["id"] for d in lines] == ["one", "two"]
+    assert lines[0]["article"]["metadata"] == {"outlet": "AP"}
+    assert "in.jsonl:2" in err and "not JSON" in err
+
+
+def test_resume_skips_articles_already_converted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source, output = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text("".join(json.dumps({"id": f"n{i}", "text": ARTICLE}) + "\n" for i in range(3)), "utf-8")
+    run(["convert", str(source), "-o", str(output), "--jobs", "1"], capsys)
+    kept = output.read_text("utf-8").splitlines()[:1]
+    output.write_text(kept[0] + "\n" + '{"partial', "utf-8")  # as if killed mid-write
+    code, _, _ = run(["convert", str(source), "-o", str(output), "--jobs", "1", "--resume"], capsys)
+    ids = [json.loads(line)["article"]["id"] for line in output.read_text("utf-8").splitlines()]
+    assert code == 0 and ids == ["n0", "n1", "n2"]
+
+
+def test_a_folder_converts_into_one_file_per_article(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "in").mkdir()
+    for name in ("x", "y"):
+        (tmp_path / "in" / f"{name}.txt").write_text(ARTICLE, "utf-8")
+    code, _, _ = run(["convert", str(tmp_path / "in"), "-o", str(tmp_path / "out") + "/", "--jobs", "1"], capsys)
+    assert code == 0 and sorted(p.name for p in (tmp_path / "out").iterdir()) == ["x.json", "y.json"]
+
+
+def test_stdin_text_is_converted(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(ARTICLE.encode()))))
+    code, out, _ = run(["convert", "-"], capsys)
+    assert code == 0 and json.loads(out)["text"] == ARTICLE
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["convert", "/no/such/file.txt"], "no such file"),
+        (["convert", "{seed}", "--published", "yesterday"], "not an ISO date"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_located_message(
+    argv: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "seed.txt").write_text(ARTICLE, "utf-8")
+    argv = [a.replace("{seed}", str(tmp_path / "seed.txt")) for a in argv]
+    code, _, err = run(argv, capsys)
+    assert code in (1, 2) and message in err and "Traceback" not in err
+
+
+def test_a_text_file_that_is_not_utf8_fails_with_its_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "latin.txt").write_bytes("Caf\xe9 au lait".encode("latin-1"))
+    code, _, err = run(["convert", str(tmp_path / "latin.txt")], capsys)
+    assert code == 1 and "latin.txt" in err and "UTF-8" in err
