@@ -1,0 +1,84 @@
+"""The token stream that rule patterns run over: a sentence's words with each mention collapsed.
+
+Patterns say ``$source ~visit $target``, not "a capitalised word sequence, then visit...": by the
+time rules run, mention finding has decided what is an actor, a time or a quantity, so each such
+mention becomes ONE token (``kind`` actor/time/quantity, ``ref`` = the mention). This keeps
+patterns short and lets a ``$role`` slot or ``%time`` consume a whole "Foreign Minister Choe Son Hui"
+or "on Monday" in one step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from converter.model import ActorMention, Mentions, QuantityMention, Sentence, Span, TimeMention, Token
+
+AnyMention = ActorMention | TimeMention | QuantityMention
+
+_KIND_OF = {ActorMention: "actor", TimeMention: "time", QuantityMention: "quantity"}
+
+
+def _preference(mention: AnyMention) -> tuple[int, int, int]:
+    """Sort key for overlapping mentions: actors first, then the longer, then the earlier."""
+    is_actor = 0 if isinstance(mention, ActorMention) else 1
+    return (is_actor, -(mention.span.end - mention.span.start), mention.span.start)
+
+
+def choose_mentions(candidates: Sequence[AnyMention]) -> list[AnyMention]:
+    """Keep a non-overlapping subset of mentions, preferring actors, then longer spans; sorted by start."""
+    kept: list[AnyMention] = []
+    for mention in sorted(candidates, key=_preference):
+        if not any(mention.span.overlaps(other.span) for other in kept):
+            kept.append(mention)
+    return sorted(kept, key=lambda m: m.span.start)
+
+
+def _in_sentence(sentence: Sentence, mentions: Mentions) -> list[AnyMention]:
+    found: list[AnyMention] = []
+    for group in (mentions.actor_mentions, mentions.times, mentions.quantities):
+        found.extend(m for m in group if m.span.overlaps(sentence.span) and m.span.end > m.span.start)
+    return found
+
+
+def _joined_text(tokens: Sequence[Token]) -> str:
+    """The covered tokens' text, with a space wherever the original text had a gap between them."""
+    parts = [tokens[0].text]
+    for before, token in zip(tokens, tokens[1:]):
+        parts.append((" " if token.span.start > before.span.end else "") + token.text)
+    return "".join(parts)
+
+
+def _collapsed(mention: AnyMention, covered: Sequence[Token]) -> Token:
+    span = Span(min(mention.span.start, covered[0].span.start), max(mention.span.end, covered[-1].span.end))
+    return Token(span, _joined_text(covered), _KIND_OF[type(mention)], mention)  # type: ignore[arg-type]
+
+
+def sentence_tokens(sentence: Sentence, mentions: Mentions) -> tuple[Token, ...]:
+    """The sentence's tokens with every actor, time and quantity mention collapsed into one token.
+
+    A word token overlapped by a chosen mention is absorbed into that mention's token (so a mention
+    whose edge falls inside a word still yields whole tokens). Where mentions overlap, the actor
+    mention wins, then the longer one. Tokens keep their order; offsets stay absolute.
+
+    Args:
+        sentence: a sentence from ``segment.segment``.
+        mentions: the article's mentions from ``mentions.find_mentions``.
+
+    Returns:
+        The token stream patterns are matched against (``Pattern.find_all``).
+    """
+    chosen = choose_mentions(_in_sentence(sentence, mentions))
+    out: list[Token] = []
+    i, tokens = 0, sentence.tokens
+    for mention in chosen:
+        while i < len(tokens) and tokens[i].span.end <= mention.span.start:
+            out.append(tokens[i])
+            i += 1
+        covered = []
+        while i < len(tokens) and tokens[i].span.start < mention.span.end:
+            covered.append(tokens[i])
+            i += 1
+        if covered:
+            out.append(_collapsed(mention, covered))
+    out.extend(tokens[i:])
+    return tuple(out)
