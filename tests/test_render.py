@@ -151,10 +151,11 @@ def test_same_document_gives_the_same_bytes() -> None:
 HOSTILE = '<script>alert(1)</script> "quoted" & </script><!-- <img src=x onerror=alert(2)>'
 
 
-def hostile_document() -> dict[str, Any]:
+def hostile_document(prefix: str = HOSTILE) -> dict[str, Any]:
+    """The sample with markup put before its text (spans shifted) and into names and the title."""
     doc = load_sample()
-    doc["text"] = HOSTILE + doc["text"]
-    shift = len(HOSTILE)
+    doc["text"] = prefix + doc["text"]
+    shift = len(prefix)
 
     def move(node: Any) -> None:
         if isinstance(node, dict):
@@ -169,7 +170,7 @@ def hostile_document() -> dict[str, Any]:
 
     move(doc["actors"]), move(doc["events"]), move(doc["claims"])
     doc["actors"][0]["name"] = '"><img src=x onerror=alert(3)></script>'
-    doc["actors"][0]["mentions"].append({"start": 0, "end": 25, "text": HOSTILE[:25]})
+    doc["actors"][0]["mentions"].append({"start": 0, "end": 25, "text": prefix[:25]})
     doc["article"]["title"] = "</title><script>alert(4)</script>"
     return doc
 
