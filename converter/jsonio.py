@@ -109,11 +109,15 @@ def _read_stream(handle: IO[bytes], name: str, suffix: str) -> Iterator[Record]:
 
 
 def _read_stdin() -> Iterator[Record]:
-    """Standard input: JSONL when its first line is a whole JSON object, otherwise JSON or YAML."""
+    """Standard input: JSONL when its first line is a whole JSON object; JSON when it opens
+    with a bracket; YAML otherwise."""
     handle = sys.stdin.buffer
     first = handle.readline()
     rest = io.BufferedReader(_Chain(first, handle)) if first else handle
-    suffix = ".jsonl" if _is_json_object_line(first) else ".json"
+    if _is_json_object_line(first):
+        suffix = ".jsonl"
+    else:
+        suffix = ".json" if first.lstrip()[:1] in (b"{", b"[") else ".yaml"
     yield from _read_stream(rest, STDIN, suffix)
 
 
@@ -200,7 +204,7 @@ def _read_jsonl(handle: IO[bytes], name: str) -> Iterator[Record]:
         if not raw.strip():
             continue
         number += 1
-        text = _decode(raw)
+        text = _decode(raw.strip())
         value = text if isinstance(text, ReadError) else _parse_json(text)
         if isinstance(value, ReadError):
             yield Record(name, number, line_number, error=value)
@@ -232,8 +236,8 @@ def _read_yaml(data: bytes, name: str) -> Iterator[Record]:
     number = 0
     try:
         while loader.check_node():
-            number += 1
             node = loader.get_node()
+            number += 1
             line = node.start_mark.line + 1 if node is not None else None
             yield _construct_yaml(loader, node, name, number, line)
     except yaml.YAMLError as error:

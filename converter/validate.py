@@ -182,8 +182,10 @@ def schema_issues(document: Any) -> list[Issue]:
     if not errors:
         # The engines disagree: a bug in one of them, reported rather than hidden.
         return [Issue("engine-disagreement", "jsonschema-rs rejects this record but python-jsonschema accepts it")]
-    best = best_match(errors)
-    rest = sorted((e for e in errors if e is not best), key=lambda e: (_pointer(e.absolute_path), relevance(e)))
+    # best_match() takes the max by relevance, then descends into anyOf/oneOf sub-errors;
+    # we pick the same top-level error and let _deepest() do the descent for every error.
+    best = max(errors, key=relevance)
+    rest = sorted((e for e in errors if e is not best), key=lambda e: _pointer(e.absolute_path))
     return [_schema_issue(error) for error in [best, *rest]]
 
 
@@ -208,7 +210,7 @@ def _schema_issue(error: ValidationError) -> Issue:
 
 def _deepest(error: ValidationError) -> ValidationError:
     """For anyOf/oneOf, the sub-error that explains best (e.g. the pattern, not 'not null')."""
-    return best_match(error.context) if error.context else error
+    return best_match([error]) if error.context else error
 
 
 def _hint(error: ValidationError) -> str | None:
@@ -314,7 +316,8 @@ def _walk(document: dict[str, Any]) -> Iterator[tuple[str, Any]]:
 
 
 def _is_offset(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    """A usable offset; anything else (negative, float, bool) is left to the schema to report."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _span_issues(node: dict[str, Any], pointer: str, text: str | None) -> list[Issue]:
@@ -353,6 +356,8 @@ def _dict_ref_issues(node: dict[str, Any], pointer: str, ids: dict[str, str]) ->
 def _ref_issues(ref: str, pointer: str, ids: dict[str, str]) -> list[Issue]:
     """A reference '<kind>--<uuid>' must name an item of the collection '<kind>s'."""
     expected = ref.partition("--")[0] + "s"
+    if expected not in COLLECTIONS:
+        return []  # not shaped like an id at all: the schema's pattern reports it
     found = ids.get(ref)
     if found is None:
         return [Issue("dangling-ref", f"{ref!r} does not match the id of any item in this document", pointer,
