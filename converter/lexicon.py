@@ -1,0 +1,468 @@
+"""Language data: gazetteers (named actors) and word lists, compiled from ``rules/lexicon/*.yaml``.
+
+Every English word aec knows lives in those YAML files; this module only reads them and builds two
+lookup structures that later stages share:
+
+* a :class:`Gazetteer`, a longest-match phrase index over token texts (``find_all``), built from every
+  ``kind: gazetteer`` file; proper names match case-sensitively, so "US" never fires on "us";
+* :class:`WordList` objects, one per list name, gathered generically from every ``kind: wordlists``
+  file (lists with the same name in several files are merged), matched case-insensitively.
+
+Files in later directories override entries with the same global id (``<file id>.<entry id>``) and
+add new ones, so a user can extend the shipped lexicon without editing it. Loading is cached per
+directory tuple because every stage asks for the lexicon.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+import yaml
+
+from .errors import Location, RuleError
+from .resources import data_path
+
+Form = Literal["name", "alias", "demonym", "people", "metonym", "elliptic"]
+
+#: Entry fields that hold surface forms, in the order a shared form is attributed (a name beats an alias).
+FORM_FIELDS: tuple[tuple[str, Form], ...] = (
+    ("name", "name"),
+    ("aliases", "alias"),
+    ("metonyms", "metonym"),
+    ("demonyms", "demonym"),
+    ("people", "people"),
+    ("elliptic", "elliptic"),
+)
+_ENTRY_KEYS = frozenset(
+    {"id", "name", "type", "country", "sector", "aliases", "demonyms", "people", "metonyms", "elliptic",
+     "wikidata", "affiliation", "ambiguous", "description", "subtype"}
+)
+_ACTOR_TYPES = frozenset({"person", "organization", "country", "group", "location"})
+
+# Token shapes the segmenter produces: dotted abbreviations (U.S., Maj.) and words with inner
+# hyphens/apostrophes stay whole; a clitic 's is its own token; every other mark is one token.
+_PHRASE_TOKEN = re.compile(
+    r"(?:[^\W\d_]\.){2,}"  # U.S.  U.N.  U.K.
+    r"|[’']s\b"  # clitic
+    r"|\w+(?:[-’'&]\w+)*?(?=[’']s\b)"  # word before a clitic
+    r"|\w+(?:[-’'&.]\w+)*\.?"  # word, hyphenated word, abbreviation with its period
+    r"|[^\w\s]"
+)
+
+
+# --------------------------------------------------------------------------- YAML with line numbers
+
+
+class _LineDict(dict):  # type: ignore[type-arg]
+    """A mapping that remembers the 1-based line where it started, for located errors."""
+
+    line: int | None = None
+
+
+class _LineLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
+    """Safe loader whose mappings carry their source line."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _LineDict:  # type: ignore[override]
+        mapping = _LineDict(super().construct_mapping(node, deep=True))
+        mapping.line = node.start_mark.line + 1
+        return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping)
+# YAML 1.2 booleans: only true/false. Word lists hold words like "no", "yes", "on", "off" that YAML 1.1
+# would silently turn into booleans.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def load_yaml_with_lines(path: Path) -> Any:
+    """Parse a YAML file safely; mappings get a ``line`` attribute so errors can point at the entry.
+
+    Raises:
+        RuleError: the file cannot be read or is not valid YAML (with the line and column of the problem).
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RuleError(f"cannot read lexicon file: {exc.strerror}", Location(str(path))) from exc
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = Location(str(path), mark.line + 1, mark.column + 1) if mark else Location(str(path))
+        raise RuleError(f"invalid YAML: {exc.problem}", where) from exc
+
+
+def _line_of(value: object) -> int | None:
+    return getattr(value, "line", None)
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+def phrase_tokens(text: str) -> tuple[str, ...]:
+    """Split a lexicon phrase into the token texts the segmenter would produce for it."""
+    return tuple(_PHRASE_TOKEN.findall(text))
+
+
+def _key(token: str) -> str:
+    """Normalize a token for gazetteer lookup: curly apostrophes are straight, a capitalized article is not.
+
+    Only the article is case-folded so that "The Hague" and sentence-initial "The North" still match;
+    proper names themselves stay case-sensitive.
+    """
+    token = token.replace("’", "'")
+    return "the" if token in ("The", "THE") else token
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    """One named actor or place. ``id`` is global (``<file id>.<entry id>``); ``local_id`` is the file's."""
+
+    id: str
+    local_id: str
+    name: str
+    type: str
+    source: str
+    country: str | None = None
+    sector: str | None = None
+    aliases: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    metonyms: tuple[str, ...] = ()
+    elliptic: tuple[str, ...] = ()
+    ambiguous: tuple[str, ...] = ()
+    wikidata: str | None = None
+    affiliation: str | None = None
+    subtype: str | None = None
+    line: int | None = None
+
+    def forms(self) -> Iterator[tuple[str, Form]]:
+        """Yield every surface form with its kind (name first)."""
+        for key, form in FORM_FIELDS:
+            value = getattr(self, key)
+            for text in (value,) if isinstance(value, str) else value:
+                yield text, form
+
+
+@dataclass(frozen=True)
+class GazetteerHit:
+    """A gazetteer match over tokens ``[start_tok, end_tok)``.
+
+    ``alternatives`` lists the other entries that share the same surface form (e.g. "Congo"), as
+    ``(entry, form)`` pairs; ``entry`` is the first one defined.
+    """
+
+    start_tok: int
+    end_tok: int
+    entry: GazetteerEntry
+    form: Form
+    alternatives: tuple[tuple[GazetteerEntry, Form], ...] = ()
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Longest-match phrase index: first token → candidate phrases, longest first."""
+
+    by_first: Mapping[str, tuple[tuple[tuple[str, ...], tuple[tuple[GazetteerEntry, Form], ...]], ...]]
+
+    def match_at(
+        self, tokens: Sequence[str], i: int, *, elliptic_ok: Container[str] = ()
+    ) -> GazetteerHit | None:
+        """Return the longest hit that starts at token ``i``, or None.
+
+        Args:
+            tokens: token texts of one sentence.
+            i: the start index.
+            elliptic_ok: ids of entries already mentioned in full in the article; only their elliptic
+                forms ("the North") may match, because such forms are ambiguous out of context.
+        """
+        for phrase, targets in self.by_first.get(_key(tokens[i]), ()):
+            n = len(phrase)
+            if i + n > len(tokens) or any(_key(tokens[i + k]) != phrase[k] for k in range(1, n)):
+                continue
+            usable = tuple(t for t in targets if t[1] != "elliptic" or t[0].id in elliptic_ok)
+            if usable:
+                (entry, form), *rest = usable
+                return GazetteerHit(i, i + n, entry, form, tuple(rest))
+        return None
+
+    def find_all(self, tokens: Sequence[str], *, elliptic_ok: Container[str] = ()) -> list[GazetteerHit]:
+        """Scan left to right and return non-overlapping longest matches (linear in ``len(tokens)``)."""
+        hits: list[GazetteerHit] = []
+        i = 0
+        while i < len(tokens):
+            hit = self.match_at(tokens, i, elliptic_ok=elliptic_ok)
+            if hit is None:
+                i += 1
+            else:
+                hits.append(hit)
+                i = hit.end_tok
+        return hits
+
+
+def _build_gazetteer(entries: Sequence[GazetteerEntry]) -> Gazetteer:
+    """Index every surface form of every entry by its first (normalized) token."""
+    phrases: dict[tuple[str, ...], list[tuple[GazetteerEntry, Form]]] = {}
+    for entry in entries:
+        for text, form in entry.forms():
+            key = tuple(_key(t) for t in phrase_tokens(text))
+            if key and (entry, form) not in phrases.setdefault(key, []):
+                phrases[key].append((entry, form))
+    by_first: dict[str, list[tuple[tuple[str, ...], tuple[tuple[GazetteerEntry, Form], ...]]]] = {}
+    for key, targets in phrases.items():
+        by_first.setdefault(key[0], []).append((key, tuple(targets)))
+    frozen = {k: tuple(sorted(v, key=lambda item: -len(item[0]))) for k, v in by_first.items()}
+    return Gazetteer(MappingProxyType(frozen))
+
+
+# --------------------------------------------------------------------------- word lists
+
+
+@dataclass(frozen=True)
+class WordEntry:
+    """One word-list entry: its text, lower-cased tokens and free attributes (sector, kind, ...)."""
+
+    text: str
+    tokens: tuple[str, ...]
+    attrs: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class WordList:
+    """A named list of words or phrases (``@name`` in patterns), matched case-insensitively."""
+
+    name: str
+    entries: tuple[WordEntry, ...]
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        index = {entry.tokens: entry for entry in self.entries}  # a later definition overrides
+        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_max_len", max((len(t) for t in index), default=0))
+
+    def lookup(self, tokens: Sequence[str]) -> WordEntry | None:
+        """Return the entry whose tokens equal ``tokens`` (any case), or None."""
+        return self._index.get(tuple(_key(t).lower() for t in tokens))  # type: ignore[attr-defined]
+
+    def contains_phrase(self, tokens: Sequence[str]) -> bool:
+        """True when ``tokens`` (any case) is exactly one entry of this list."""
+        return self.lookup(tokens) is not None
+
+    def match_at(self, tokens: Sequence[str], i: int) -> WordEntry | None:
+        """Return the longest entry that starts at token ``i``, or None."""
+        for n in range(min(self._max_len, len(tokens) - i), 0, -1):  # type: ignore[attr-defined]
+            entry = self.lookup(tokens[i : i + n])
+            if entry is not None:
+                return entry
+        return None
+
+    def texts(self) -> frozenset[str]:
+        """The lower-cased entry texts, for quick single-word membership tests."""
+        return frozenset(" ".join(e.tokens) for e in self.entries)
+
+
+# --------------------------------------------------------------------------- the lexicon
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything in ``rules/lexicon``: the gazetteer, its entries by global id, and the word lists."""
+
+    gazetteer: Gazetteer
+    entries_by_id: Mapping[str, GazetteerEntry]
+    wordlists: Mapping[str, WordList]
+    files: tuple[str, ...] = ()
+
+    def wordlist(self, name: str) -> WordList:
+        """Return the word list ``name``; a RuleError names the lists that exist when it is missing."""
+        try:
+            return self.wordlists[name]
+        except KeyError:
+            known = ", ".join(sorted(self.wordlists))
+            raise RuleError(f"unknown word list @{name}; expected one of: {known}") from None
+
+
+def default_lexicon_dir() -> Path:
+    """The shipped ``rules/lexicon`` directory."""
+    return data_path("rules") / "lexicon"
+
+
+def load_lexicon(dirs: Sequence[Path] = ()) -> Lexicon:
+    """Load the shipped lexicon plus ``dirs`` (later directories override and extend earlier ones).
+
+    Args:
+        dirs: extra lexicon directories; the shipped one is always loaded first.
+
+    Returns:
+        The compiled lexicon (cached per directory tuple).
+
+    Raises:
+        RuleError: a file is malformed, with its path and line.
+    """
+    resolved = (default_lexicon_dir().resolve(), *(Path(d).resolve() for d in dirs))
+    return _load_cached(tuple(dict.fromkeys(resolved)))
+
+
+@cache
+def _load_cached(dirs: tuple[Path, ...]) -> Lexicon:
+    entries: dict[str, GazetteerEntry] = {}
+    lists: dict[str, list[WordEntry]] = {}
+    descriptions: dict[str, str] = {}
+    files: list[str] = []
+    for layer, directory in enumerate(dirs):
+        seen_here: dict[str, str] = {}
+        for path in sorted(directory.glob("*.yaml")):
+            files.append(str(path))
+            _load_file(path, entries, seen_here, lists, descriptions, override=layer > 0)
+    wordlists = {
+        name: WordList(name, tuple(items), descriptions.get(name, "")) for name, items in lists.items()
+    }
+    return Lexicon(
+        gazetteer=_build_gazetteer(tuple(entries.values())),
+        entries_by_id=MappingProxyType(entries),
+        wordlists=MappingProxyType(wordlists),
+        files=tuple(files),
+    )
+
+
+def _load_file(
+    path: Path,
+    entries: dict[str, GazetteerEntry],
+    seen_here: dict[str, str],
+    lists: dict[str, list[WordEntry]],
+    descriptions: dict[str, str],
+    *,
+    override: bool,
+) -> None:
+    """Add one lexicon file's content; files of other kinds are ignored so rules may share the folder."""
+    doc = load_yaml_with_lines(path)
+    if not isinstance(doc, dict):
+        raise RuleError("a lexicon file must be a mapping with `kind`, `id` and content", Location(str(path)))
+    kind = doc.get("kind")
+    if kind == "gazetteer":
+        for entry in _parse_gazetteer(path, doc):
+            _add_entry(entry, entries, seen_here, override=override)
+    elif kind == "wordlists":
+        for name, description, items in _parse_wordlists(path, doc):
+            lists.setdefault(name, []).extend(items)
+            descriptions.setdefault(name, description)
+
+
+def _add_entry(
+    entry: GazetteerEntry, entries: dict[str, GazetteerEntry], seen_here: dict[str, str], *, override: bool
+) -> None:
+    """Refuse a global id defined twice in one directory; across directories the later one wins."""
+    if entry.id in seen_here:
+        raise RuleError(
+            f"duplicate gazetteer id {entry.id!r} (first defined in {seen_here[entry.id]}); ids must be unique",
+            Location(entry.source, entry.line),
+        )
+    seen_here[entry.id] = entry.source
+    if entry.id in entries and not override:
+        raise RuleError(f"duplicate gazetteer id {entry.id!r}", Location(entry.source, entry.line))
+    entries[entry.id] = entry
+
+
+def _file_id(path: Path, doc: Mapping[str, Any]) -> str:
+    file_id = doc.get("id")
+    if not isinstance(file_id, str) or not file_id:
+        raise RuleError("missing top-level `id` (a string such as lexicon.countries)", Location(str(path), 1))
+    return file_id
+
+
+def _parse_gazetteer(path: Path, doc: Mapping[str, Any]) -> Iterator[GazetteerEntry]:
+    file_id = _file_id(path, doc)
+    raw_entries = doc.get("entries")
+    if not isinstance(raw_entries, list):
+        raise RuleError("a gazetteer needs an `entries:` list", Location(str(path), _line_of(doc)))
+    for raw in raw_entries:
+        yield _parse_entry(path, file_id, raw)
+
+
+def _strings(path: Path, raw: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise RuleError(f"`{key}` must be a list of non-empty strings, got {value!r}", Location(str(path), _line_of(raw)))
+    return tuple(value)
+
+
+def _optional_str(path: Path, raw: Mapping[str, Any], key: str) -> str | None:
+    value = raw.get(key)
+    if value is not None and not isinstance(value, str):
+        raise RuleError(f"`{key}` must be a string, got {value!r}", Location(str(path), _line_of(raw)))
+    return value
+
+
+def _parse_entry(path: Path, file_id: str, raw: Any) -> GazetteerEntry:
+    """Check one gazetteer entry and turn it into a :class:`GazetteerEntry`."""
+    where = Location(str(path), _line_of(raw))
+    if not isinstance(raw, dict):
+        raise RuleError(f"a gazetteer entry must be a mapping, got {raw!r}", where)
+    unknown = sorted(set(raw) - _ENTRY_KEYS)
+    if unknown:
+        raise RuleError(f"unknown entry field(s) {unknown}; expected some of {sorted(_ENTRY_KEYS)}", where)
+    for key in ("id", "name", "type"):
+        if not isinstance(raw.get(key), str) or not raw[key]:
+            raise RuleError(f"gazetteer entry needs a string `{key}`, got {raw.get(key)!r}", where)
+    if raw["type"] not in _ACTOR_TYPES:
+        raise RuleError(f"entry type {raw['type']!r} is not one of {sorted(_ACTOR_TYPES)}", where)
+    return GazetteerEntry(
+        id=f"{file_id}.{raw['id']}",
+        local_id=raw["id"],
+        name=raw["name"],
+        type=raw["type"],
+        source=str(path),
+        line=where.line,
+        **{key: _optional_str(path, raw, key) for key in ("country", "sector", "wikidata", "affiliation", "subtype")},
+        **{
+            key: _strings(path, raw, key)
+            for key in ("aliases", "demonyms", "people", "metonyms", "elliptic", "ambiguous")
+        },
+    )
+
+
+def _parse_wordlists(path: Path, doc: Mapping[str, Any]) -> Iterator[tuple[str, str, list[WordEntry]]]:
+    _file_id(path, doc)
+    lists = doc.get("lists")
+    if not isinstance(lists, dict):
+        raise RuleError("a wordlists file needs a `lists:` mapping of name → {entries}", Location(str(path), _line_of(doc)))
+    for name, body in lists.items():
+        where = Location(str(path), _line_of(body) or _line_of(lists))
+        if not isinstance(body, dict) or not isinstance(body.get("entries"), list):
+            raise RuleError(f"word list {name!r} needs an `entries:` list", where)
+        items = [_parse_word(path, body, item) for item in body["entries"]]
+        yield str(name), str(body.get("description", "")), items
+
+
+def _parse_word(path: Path, body: Mapping[str, Any], item: Any) -> WordEntry:
+    """A word-list entry is a string or a mapping ``{text: ..., <attribute>: ...}``."""
+    if isinstance(item, str):
+        text, attrs = item, {}
+    elif isinstance(item, dict) and isinstance(item.get("text"), str):
+        text, attrs = item["text"], {k: v for k, v in item.items() if k != "text"}
+    else:
+        raise RuleError(
+            f"word-list entry must be a string or a mapping with `text`, got {item!r}",
+            Location(str(path), _line_of(item) or _line_of(body)),
+        )
+    tokens = tuple(_key(t).lower() for t in phrase_tokens(text))
+    if not tokens:
+        raise RuleError(f"empty word-list entry {item!r}", Location(str(path), _line_of(body)))
+    return WordEntry(text, tokens, MappingProxyType(attrs))
