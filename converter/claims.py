@@ -1,0 +1,558 @@
+"""Stage 4: who claimed what — direct quotes, indirect speech, "according to", unattributed passives.
+
+The words live in YAML: attribution patterns in ``rules/claims/*.yaml``, cue words in
+``rules/lexicon/reporting_verbs.yaml`` and hedges in ``rules/lexicon/hedges.yaml``. This module is the
+mechanism the pattern language cannot express:
+
+* every quotation is collapsed into ONE token of kind ``quote`` so patterns say ``<content: %quote>``,
+  and quote rules run over a window (previous sentence, the quote's sentences, next sentence) because a
+  multi-sentence quote has its attribution in its last sentence or the one after;
+* conflicts between rules: each cue is claimed once, by the first rule in precedence order, and a cue
+  inside another claim's content is nested speech of that claim, not a claim of its own;
+* filters: negated speech ("he said nothing", "declined to say"), passive reporting verbs ("X is reported
+  to", which is unattributed, not X speaking), and contents too short to be a proposition;
+* quotes nobody is found to have said keep a null speaker, or make the claim they sit in ``mixed``;
+* hedges and certainty, and ``about`` (events whose trigger lies in the content).
+
+Precision comes first: a speaker is only ever taken from a ``$speaker`` capture, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from converter.model import (
+    ActorMention,
+    Claim,
+    ClaimKind,
+    Event,
+    Hedge,
+    Mentions,
+    Quote,
+    RuleRef,
+    Segments,
+    Sentence,
+    Span,
+    Token,
+)
+from converter.pattern import normalize
+from converter.tokens import sentence_tokens
+
+PRECEDENCE: tuple[str, ...] = ("claims.quote.", "claims.indirect.", "claims.according_to.", "claims.unattributed.")
+"""Rule files in the order they may claim a cue: quotes are the most explicit attribution; indirect speech
+comes before "according to" so that "A indicated that C, as elaborated by B" keeps A (nested relay)."""
+
+QUOTE_PREFIX = "claims.quote."
+CONTINUED_RULE = RuleRef("claims.quote.continued", 1)
+UNATTRIBUTED_QUOTE_RULE = RuleRef("claims.quote.unattributed", 1)
+
+MIN_CONTENT_TOKENS = 2
+"""An indirect content of fewer non-punctuation tokens is not a proposition ("..., officials said Monday")."""
+
+MIN_UNATTRIBUTED_QUOTE_WORDS = 4
+"""An unattributed quote shorter than this is a scare quote or a title, not a claim ("so-called “peace”")."""
+
+MAX_NEXT_SENTENCE_TAIL = 8
+"""An attribution found in the sentence after a quote must end that sentence within this many tokens,
+so "“We are ready.” Russia said it would send troops." does not hand the quote to Russia."""
+
+TRIM_CHARS = " \t\n,.;:"
+"""Characters stripped from both ends of a content span (the comma before “, X said”, the final period)."""
+
+PUNCT_KINDS = frozenset({"punct"})
+
+
+# --------------------------------------------------------------------------- lexicon views
+
+
+@dataclass(frozen=True)
+class HedgeCue:
+    """One hedge entry: its lower-cased words, what it expresses, and how uncertain it makes a claim."""
+
+    words: tuple[str, ...]
+    kind: str
+    certainty: str
+
+
+@dataclass(frozen=True)
+class Lists:
+    """The word lists claims.py itself needs (patterns reach the rest through ``@name``)."""
+
+    hedges: tuple[HedgeCue, ...]
+    certainty_order: tuple[str, ...]
+    negated: tuple[tuple[str, ...], ...]
+    passive: tuple[tuple[str, ...], ...]
+    openers: tuple[tuple[str, ...], ...]
+
+
+def _entry_words(entry: Any) -> tuple[str, ...]:
+    tokens = getattr(entry, "tokens", None)
+    if tokens:
+        return tuple(normalize(t) for t in tokens)
+    text = entry if isinstance(entry, str) else getattr(entry, "text", "")
+    return tuple(normalize(t) for t in str(text).split())
+
+
+def _entry_attrs(entry: Any) -> Mapping[str, Any]:
+    attrs = getattr(entry, "attrs", None)
+    return attrs if attrs is not None else (entry if isinstance(entry, Mapping) else {})
+
+
+def _phrases(wordlists: Mapping[str, Any], name: str) -> tuple[tuple[str, ...], ...]:
+    wordlist = wordlists.get(name)
+    return tuple(_entry_words(e) for e in wordlist.entries) if wordlist is not None else ()
+
+
+def load_lists(wordlists: Mapping[str, Any]) -> Lists:
+    """Read the hedge table and the filter lists from the lexicon's word lists."""
+    hedge_list = wordlists.get("hedges")
+    hedges = tuple(
+        HedgeCue(_entry_words(e), str(_entry_attrs(e).get("kind", "uncertainty")),
+                 str(_entry_attrs(e).get("certainty", "possible")))
+        for e in (hedge_list.entries if hedge_list is not None else ())
+    )
+    order = tuple(" ".join(p) for p in _phrases(wordlists, "certainty_order")) or (
+        "certain", "probable", "possible", "doubtful")
+    return Lists(hedges, order, _phrases(wordlists, "negated_speech"),
+                 _phrases(wordlists, "passive_auxiliaries"), _phrases(wordlists, "discourse_openers"))
+
+
+# --------------------------------------------------------------------------- token streams
+
+
+def collapse_quotes(tokens: Sequence[Token], quotes: Sequence[Quote], text: str) -> tuple[Token, ...]:
+    """Replace the tokens inside each quotation (marks included) by one ``quote`` token.
+
+    Why: a rule can then name the quote as one element (``<content: %quote>``), and no indirect
+    rule ever fires on words inside a quotation (those words belong to the quoted speaker).
+    """
+    out: list[Token] = []
+    for token in tokens:
+        quote = _quote_of(token.span, quotes)
+        if quote is None:
+            out.append(token)
+        elif not (out and out[-1].kind == "quote" and out[-1].ref is quote):
+            out.append(Token(quote.span, quote.span.slice(text), "quote", quote))
+    return tuple(out)
+
+
+def _quote_of(span: Span, quotes: Sequence[Quote]) -> Quote | None:
+    for quote in quotes:
+        if quote.span.contains(span):
+            return quote
+    return None
+
+
+def window_tokens(segments: Segments, mentions: Mentions, sentences: Sequence[Sentence]) -> tuple[Token, ...]:
+    """Tokens of consecutive sentences, mentions and quotes collapsed (one stream across sentences)."""
+    raw = [tok for sentence in sentences for tok in sentence_tokens(sentence, mentions)]
+    return collapse_quotes(raw, segments.quotes, segments.text)
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A rule match turned into a claim, before conflicts between rules are resolved."""
+
+    claim: Claim
+    rank: tuple[int, int]  # (file precedence, rule position): lower wins
+    region: Span  # the whole match: where hedges of the attribution are looked for
+    quote: Quote | None = None  # for direct claims: the quote attributed
+
+
+def rule_rank(rule_id: str, position: int) -> tuple[int, int]:
+    """Order of precedence of a rule: its file's place in PRECEDENCE, then its place in the rule set."""
+    for index, prefix in enumerate(PRECEDENCE):
+        if rule_id.startswith(prefix):
+            return (index, position)
+    return (len(PRECEDENCE), position)
+
+
+def capture_span(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]], name: str) -> Span | None:
+    """The character span covered by a capture's tokens, or None when the capture is absent or empty."""
+    start, end = captures.get(name, (0, 0))
+    if end <= start:
+        return None
+    return Span(tokens[start].span.start, tokens[end - 1].span.end)
+
+
+def speaker_of(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]]) -> ActorMention | None:
+    """The first actor mention inside the ``speaker`` capture (a coordination speaks through its head)."""
+    start, end = captures.get("speaker", (0, 0))
+    for token in tokens[start:end]:
+        if token.kind == "actor" and isinstance(token.ref, ActorMention):
+            return token.ref
+    return None
+
+
+def trim_span(span: Span, text: str) -> Span:
+    """Strip separators and the final period from both ends so the content slices exactly what was said."""
+    start, end = span.start, span.end
+    while start < end and text[start] in TRIM_CHARS:
+        start += 1
+    while end > start and text[end - 1] in TRIM_CHARS:
+        end -= 1
+    return Span(start, end)
+
+
+def strip_opener(tokens: Sequence[Token], start: int, end: int, openers: Sequence[tuple[str, ...]]) -> int:
+    """Skip a sentence-opening connective ("Furthermore ,") at the start of a content capture."""
+    words = [normalize(t.text) for t in tokens[start:end]]
+    for opener in sorted(openers, key=len, reverse=True):
+        if opener and tuple(words[: len(opener)]) == opener:
+            start += len(opener)
+            while start < end and tokens[start].kind in PUNCT_KINDS:
+                start += 1
+            return start
+    return start
+
+
+def words_before(tokens: Sequence[Token], index: int, phrases: Sequence[tuple[str, ...]]) -> bool:
+    """True when one of ``phrases`` ends right before token ``index``."""
+    words = [normalize(t.text) for t in tokens[:index]]
+    return any(p and tuple(words[-len(p):]) == p for p in phrases)
+
+
+def words_at(tokens: Sequence[Token], index: int, phrases: Sequence[tuple[str, ...]]) -> bool:
+    """True when one of ``phrases`` starts at token ``index``."""
+    words = [normalize(t.text) for t in tokens[index:]]
+    return any(p and tuple(words[: len(p)]) == p for p in phrases)
+
+
+def is_negated(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]], lists: Lists) -> bool:
+    """"He said nothing", "she did not say", "declined to say": a speech act that claims nothing."""
+    cue = captures.get("cue")
+    content = captures.get("content")
+    if cue and words_before(tokens, cue[0], lists.negated):
+        return True
+    return bool(content and words_at(tokens, content[0], lists.negated))
+
+
+def is_passive(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]], lists: Lists) -> bool:
+    """"North Korea is reported to ...": the actor before a passive reporting verb is its topic, not its speaker."""
+    cue = captures.get("cue")
+    return bool(cue and "speaker" in captures and words_before(tokens, cue[0], lists.passive))
+
+
+def content_range(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]],
+                  lists: Lists) -> tuple[int, int] | None:
+    """The token range of the content, without a leading connective; None when too short to be a claim."""
+    if "content" not in captures:
+        return None
+    start, end = captures["content"]
+    start = strip_opener(tokens, start, end, lists.openers)
+    solid = [t for t in tokens[start:end] if t.kind not in PUNCT_KINDS]
+    if len(solid) == 1 and solid[0].kind == "quote":
+        return (start, end)
+    return (start, end) if len(solid) >= MIN_CONTENT_TOKENS else None
+
+
+def content_span(tokens: Sequence[Token], start: int, end: int, text: str) -> Span:
+    """Character span of a content token range; a lone quote gives the quote's words without the marks."""
+    inner = [t for t in tokens[start:end] if t.kind not in PUNCT_KINDS]
+    if len(inner) == 1 and inner[0].kind == "quote":
+        return trim_span(inner[0].ref.content, text)  # type: ignore[union-attr]
+    return trim_span(Span(tokens[start].span.start, tokens[end - 1].span.end), text)
+
+
+def claim_kind(rule: Any, tokens: Sequence[Token], start: int, end: int) -> ClaimKind:
+    """The rule's kind, except that an indirect content holding a quotation is ``mixed``."""
+    kind: ClaimKind = rule.claim_kind
+    has_quote = any(t.kind == "quote" for t in tokens[start:end])
+    if kind != "direct" and has_quote:
+        return "mixed"
+    return kind
+
+
+def build_candidate(rule: Any, rank: tuple[int, int], tokens: Sequence[Token], match: Any,
+                    text: str, lists: Lists) -> Candidate | None:
+    """Turn one pattern match into a candidate claim, or None when a filter rejects it."""
+    captures = match.captures
+    if is_negated(tokens, captures, lists) or is_passive(tokens, captures, lists):
+        return None
+    bounds = content_range(tokens, captures, lists)
+    if bounds is None:
+        return None
+    content = content_span(tokens, *bounds, text)
+    if content.end <= content.start:
+        return None
+    mention = speaker_of(tokens, captures)
+    claim = Claim(
+        kind=claim_kind(rule, tokens, *bounds),
+        content=content,
+        rule=RuleRef(rule.id, rule.version),
+        speaker=mention.actor if mention else None,
+        speaker_span=mention.span if mention else None,
+        cue=capture_span(tokens, captures, "cue"),
+    )
+    quote = _lone_quote(tokens, *bounds)
+    region = Span(tokens[match.start].span.start, tokens[match.end - 1].span.end)
+    return Candidate(claim, rank, region, quote)
+
+
+def _lone_quote(tokens: Sequence[Token], start: int, end: int) -> Quote | None:
+    inner = [t for t in tokens[start:end] if t.kind not in PUNCT_KINDS]
+    if len(inner) == 1 and inner[0].kind == "quote" and isinstance(inner[0].ref, Quote):
+        return inner[0].ref
+    return None
+
+
+# --------------------------------------------------------------------------- sentence rules
+
+
+def ranked_rules(ruleset: Any) -> list[tuple[tuple[int, int], Any]]:
+    """Every claim rule with its precedence rank, most preferred first."""
+    rules = [(rule_rank(rule.id, i), rule) for i, rule in enumerate(getattr(ruleset, "claims", ()))]
+    return sorted(rules, key=lambda pair: pair[0])
+
+
+def sentence_candidates(segments: Segments, mentions: Mentions, rules: Sequence[tuple[tuple[int, int], Any]],
+                        lists: Lists) -> list[Candidate]:
+    """Indirect, according-to and unattributed rules, one sentence at a time."""
+    found: list[Candidate] = []
+    for sentence in segments.sentences:
+        tokens = window_tokens(segments, mentions, (sentence,))
+        for rank, rule in rules:
+            if rule.id.startswith(QUOTE_PREFIX):
+                continue
+            for match in rule.pattern.find_all(tokens, mentions=mentions):
+                candidate = build_candidate(rule, rank, tokens, match, segments.text, lists)
+                if candidate is not None:
+                    found.append(candidate)
+    return found
+
+
+# --------------------------------------------------------------------------- quote rules
+
+
+def quote_window(segments: Segments, quote: Quote) -> tuple[list[Sentence], int]:
+    """The sentences around a quote (one before, one after) and the index in the window of the last
+    sentence the quote itself overlaps (an attribution beyond it is in the next sentence)."""
+    sentences = segments.sentences
+    inside = [i for i, s in enumerate(sentences) if s.span.overlaps(quote.span)]
+    if not inside:
+        return [], -1
+    first, last = max(inside[0] - 1, 0), min(inside[-1] + 1, len(sentences) - 1)
+    return list(sentences[first : last + 1]), inside[-1] - first
+
+
+def attribute_quote(segments: Segments, mentions: Mentions, quote: Quote,
+                    rules: Sequence[tuple[tuple[int, int], Any]], lists: Lists) -> Candidate | None:
+    """The first quote rule (in precedence order) that attributes this quote, if any."""
+    window, last_inside = quote_window(segments, quote)
+    if not window:
+        return None
+    tokens = window_tokens(segments, mentions, window)
+    limit = window[last_inside].span.end
+    for rank, rule in rules:
+        if not rule.id.startswith(QUOTE_PREFIX):
+            continue
+        for match in rule.pattern.find_all(tokens, mentions=mentions):
+            candidate = build_candidate(rule, rank, tokens, match, segments.text, lists)
+            if candidate is None or candidate.quote is not quote:
+                continue
+            if tail_is_short(tokens, match, limit, window[-1].span.end):
+                return candidate
+    return None
+
+
+def tail_is_short(tokens: Sequence[Token], match: Any, limit: int, window_end: int) -> bool:
+    """An attribution reaching into the next sentence must close that sentence (see MAX_NEXT_SENTENCE_TAIL)."""
+    if tokens[match.end - 1].span.end <= limit:
+        return True
+    tail = [t for t in tokens[match.end :] if t.span.start < window_end and t.kind not in PUNCT_KINDS]
+    return len(tail) <= MAX_NEXT_SENTENCE_TAIL
+
+
+def quote_candidates(segments: Segments, mentions: Mentions, rules: Sequence[tuple[tuple[int, int], Any]],
+                     lists: Lists) -> list[Candidate]:
+    """A candidate for every attributed quote; a continued quote inherits its opener's speaker and cue."""
+    found: list[Candidate] = []
+    previous: Candidate | None = None
+    for quote in segments.quotes:
+        candidate = attribute_quote(segments, mentions, quote, rules, lists)
+        if candidate is None and quote.continued and previous is not None:
+            candidate = continued_candidate(previous, quote, segments.text)
+        if candidate is not None:
+            found.append(candidate)
+        previous = candidate
+    return found
+
+
+def continued_candidate(previous: Candidate, quote: Quote, text: str) -> Candidate:
+    """A quote that reopens in a new paragraph is the same speaker still talking."""
+    claim = replace(previous.claim, content=trim_span(quote.content, text), rule=CONTINUED_RULE, hedges=(),
+                    certainty="certain", about=())
+    return Candidate(claim, previous.rank, quote.span, quote)
+
+
+# --------------------------------------------------------------------------- conflicts
+
+
+def conflicts(candidate: Candidate, kept: Candidate) -> bool:
+    """Two candidates compete when they share a cue, when one's cue is inside the other's content
+    (nested speech belongs to the outer claim), or when they claim the same content."""
+    a, b = candidate.claim, kept.claim
+    if a.content == b.content:
+        return True
+    if candidate.quote is not None and kept.quote is not None:
+        return candidate.quote is kept.quote  # split and continued quotes share one cue
+    if a.cue is not None and b.cue is not None and a.cue.overlaps(b.cue):
+        return True
+    if a.cue is not None and b.content.contains(a.cue):
+        return True
+    return b.cue is not None and a.content.contains(b.cue)
+
+
+def resolve(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Keep candidates in precedence order, dropping any that competes with one already kept."""
+    kept: list[Candidate] = []
+    for candidate in sorted(candidates, key=lambda c: (c.rank, c.claim.content.start)):
+        if not any(conflicts(candidate, other) for other in kept):
+            kept.append(candidate)
+    return kept
+
+
+# --------------------------------------------------------------------------- quotes nobody claimed
+
+
+def leftover_quotes(segments: Segments, kept: list[Candidate]) -> list[Candidate]:
+    """Quotes no rule attributed: inside another claim they make it ``mixed``; alone, long enough, they
+    are a direct claim with a null speaker (never guessed)."""
+    claimed = {id(c.quote) for c in kept if c.quote is not None}
+    result = list(kept)
+    for quote in segments.quotes:
+        if id(quote) in claimed:
+            continue
+        host = next((i for i, c in enumerate(result) if c.claim.content.contains(quote.content)), None)
+        if host is not None:
+            result[host] = mixed(result[host])
+        elif _word_count(quote.content.slice(segments.text)) >= MIN_UNATTRIBUTED_QUOTE_WORDS:
+            content = trim_span(quote.content, segments.text)
+            claim = Claim(kind="direct", content=content, rule=UNATTRIBUTED_QUOTE_RULE)
+            result.append(Candidate(claim, (len(PRECEDENCE), 0), quote.span, quote))
+    return result
+
+
+def mixed(candidate: Candidate) -> Candidate:
+    """An indirect claim that quotes some of its words is ``mixed``; a direct one stays direct."""
+    if candidate.claim.kind == "direct":
+        return candidate
+    return replace(candidate, claim=replace(candidate.claim, kind="mixed"))
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+# --------------------------------------------------------------------------- hedges, about
+
+
+def find_hedges(segments: Segments, mentions: Mentions, candidate: Candidate, lists: Lists) -> tuple[Hedge, ...]:
+    """Hedge cues inside the content or the attribution; a hedge that IS the reporting verb ("reported")
+    counts only for unattributed claims, where the passive cue is the hedge."""
+    claim = candidate.claim
+    regions = (claim.content, candidate.region)
+    hedges: dict[Span, Hedge] = {}
+    for sentence in segments.sentences:
+        if not any(sentence.span.overlaps(r) for r in regions):
+            continue
+        tokens = sentence_tokens(sentence, mentions)
+        for span, cue in hedge_hits(tokens, lists.hedges):
+            inside = any(r.contains(span) for r in regions)
+            on_cue = claim.cue is not None and claim.cue.overlaps(span)
+            if inside and (not on_cue or claim.speaker is None):
+                hedges.setdefault(span, Hedge(span, cue.kind))
+    return tuple(sorted(hedges.values(), key=lambda h: h.span))
+
+
+def hedge_hits(tokens: Sequence[Token], cues: Sequence[HedgeCue]) -> list[tuple[Span, HedgeCue]]:
+    """Longest hedge entry starting at each word token (mention tokens such as the month "May" never match)."""
+    hits: list[tuple[Span, HedgeCue]] = []
+    i = 0
+    while i < len(tokens):
+        best = _longest_cue(tokens, i, cues)
+        if best is None:
+            i += 1
+            continue
+        hits.append((Span(tokens[i].span.start, tokens[i + len(best.words) - 1].span.end), best))
+        i += len(best.words)
+    return hits
+
+
+def _longest_cue(tokens: Sequence[Token], i: int, cues: Sequence[HedgeCue]) -> HedgeCue | None:
+    best: HedgeCue | None = None
+    for cue in cues:
+        window = tokens[i : i + len(cue.words)]
+        if len(window) == len(cue.words) and all(t.kind == "word" for t in window) and \
+                tuple(normalize(t.text) for t in window) == cue.words:
+            if best is None or len(cue.words) > len(best.words):
+                best = cue
+    return best
+
+
+def certainty(hedges: Sequence[Hedge], spans_to_cue: Mapping[Span, HedgeCue], order: Sequence[str]) -> str:
+    """The weakest certainty among the hedges ("may" beats "reportedly"); "certain" without hedges."""
+    levels = [spans_to_cue[h.span].certainty for h in hedges if h.span in spans_to_cue]
+    known = [lvl for lvl in levels if lvl in order]
+    return max(known, key=order.index) if known else order[0]
+
+
+def about(content: Span, events: Sequence[Event]) -> tuple[int, ...]:
+    """Indices of the events whose trigger lies inside the claim's content."""
+    return tuple(i for i, event in enumerate(events) if content.contains(event.trigger))
+
+
+def finish(segments: Segments, mentions: Mentions, events: Sequence[Event], candidate: Candidate,
+           lists: Lists) -> Claim:
+    """Add hedges, certainty and linked events to a kept candidate."""
+    hedges = find_hedges(segments, mentions, candidate, lists)
+    table = _hedge_table(segments, mentions, candidate, lists)
+    return replace(candidate.claim, hedges=hedges, certainty=certainty(hedges, table, lists.certainty_order),
+                   about=about(candidate.claim.content, events))
+
+
+def _hedge_table(segments: Segments, mentions: Mentions, candidate: Candidate, lists: Lists) -> dict[Span, HedgeCue]:
+    table: dict[Span, HedgeCue] = {}
+    for sentence in segments.sentences:
+        if sentence.span.overlaps(candidate.region) or sentence.span.overlaps(candidate.claim.content):
+            table.update(hedge_hits(sentence_tokens(sentence, mentions), lists.hedges))
+    return table
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def attribute_claims(segments: Segments, mentions: Mentions, events: tuple[Event, ...],
+                     ruleset: Any) -> tuple[Claim, ...]:
+    """Find every claim of the article: who said what, how, how certainly, about which events.
+
+    Args:
+        segments: stage-1 output (sentences and quotations).
+        mentions: stage-2 output; speakers are actor mentions, pronouns included.
+        events: stage-3 output; a claim is about the events whose trigger lies in its content.
+        ruleset: a ``converter.rules.RuleSet`` (``.claims`` rules and ``.lexicon.wordlists``).
+
+    Returns:
+        Claims sorted by content position, then rule id (deterministic).
+    """
+    lexicon = getattr(ruleset, "lexicon", None)
+    lists = load_lists(getattr(lexicon, "wordlists", {}) or {})
+    rules = ranked_rules(ruleset)
+    candidates = quote_candidates(segments, mentions, rules, lists)
+    candidates += sentence_candidates(segments, mentions, rules, lists)
+    kept = leftover_quotes(segments, resolve(candidates))
+    claims = [finish(segments, mentions, events, c, lists) for c in kept]
+    return tuple(sorted(_unique(claims), key=lambda c: (c.content, c.rule.id)))
+
+
+def _unique(claims: Iterable[Claim]) -> list[Claim]:
+    """One claim per (kind, content, rule): the document derives claim ids from exactly these."""
+    seen: dict[tuple[str, Span, str], Claim] = {}
+    for claim in claims:
+        seen.setdefault((claim.kind, claim.content, claim.rule.id), claim)
+    return list(seen.values())
