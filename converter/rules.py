@@ -1,0 +1,249 @@
+"""Load every rule file once into a :class:`RuleSet`: schema-checked, ids unique, patterns compiled.
+
+The shipped ``rules/`` directory comes first; directories passed as ``extra_dirs`` and those
+named in ``$AEC_RULES`` (``os.pathsep``-separated) follow, so a newsroom can add rules, or
+replace a shipped rule by giving theirs the same global id (a notice records each replacement).
+Compiling every pattern here, once, is what lets the matcher run per sentence without re-parsing,
+and lets a broken pattern fail at load time with its file:line:column instead of mid-article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from converter.errors import Location, RuleError
+from converter.lexicon import Lexicon, load_lexicon
+from converter.pattern import Inflections, Pattern, compile_pattern, inflections_from_data, shipped_inflections
+from converter.resources import data_path
+from converter.rulefiles import RuleFile, check_rule_file, load_rule_file
+
+#: Environment variable naming extra rule directories.
+RULES_ENV = "AEC_RULES"
+
+
+@dataclass(frozen=True)
+class EventRule:
+    """An events rule, pattern compiled; ``id`` is global (``<file id>.<rule id>``)."""
+
+    id: str
+    version: int
+    status: str
+    description: str
+    type: str
+    mode: str | None
+    modality: str | None
+    pattern: Pattern
+    source_pattern: str
+    examples: Mapping[str, Any]
+    file: str
+    line: int | None
+    roles: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ClaimRule:
+    """A claims rule, pattern compiled; ``claim_kind`` is direct | indirect | according_to | mixed."""
+
+    id: str
+    version: int
+    status: str
+    description: str
+    claim_kind: str
+    pattern: Pattern
+    source_pattern: str
+    examples: Mapping[str, Any]
+    file: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class ActorRule:
+    """An actors rule: documented and tested here, applied by ``mentions.py`` using its ``params``."""
+
+    id: str
+    version: int
+    status: str
+    description: str
+    params: Mapping[str, Any]
+    examples: Mapping[str, Any]
+    file: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Everything the pipeline needs from ``rules/``: compiled rules, the lexicon, provenance."""
+
+    events: tuple[EventRule, ...]
+    claims: tuple[ClaimRule, ...]
+    lexicon: Lexicon
+    files: tuple[RuleFile, ...]
+    version: str
+    notices: tuple[str, ...] = ()
+    actors: tuple[ActorRule, ...] = ()
+    inflections: Inflections = field(default_factory=Inflections)
+
+    def rule(self, rule_id: str) -> EventRule | ClaimRule | ActorRule:
+        """The rule with global id ``rule_id``; KeyError if none."""
+        for rule in (*self.events, *self.claims, *self.actors):
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+def rule_dirs(extra_dirs: Sequence[Path | str] = ()) -> tuple[Path, ...]:
+    """The shipped rules directory, then ``extra_dirs``, then ``$AEC_RULES`` entries; resolved, de-duplicated."""
+    env = [p for p in os.environ.get(RULES_ENV, "").split(os.pathsep) if p.strip()]
+    dirs = [data_path("rules"), *map(Path, extra_dirs), *map(Path, env)]
+    for directory in dirs:
+        if not directory.is_dir():
+            raise RuleError("rules directory not found; expected a directory of rule YAML files", Location(str(directory)))
+    return tuple(dict.fromkeys(d.resolve() for d in dirs))
+
+
+def load_rules(extra_dirs: Sequence[Path | str] = ()) -> RuleSet:
+    """Load, check and compile the shipped rules plus user rule directories (cached per directory tuple).
+
+    Args:
+        extra_dirs: user rule directories (``events/``, ``claims/``, ``lexicon/`` inside, or YAML files directly).
+
+    Returns:
+        The :class:`RuleSet`; ``notices`` lists shipped rules replaced by user rules.
+
+    Raises:
+        RuleError: a file is not YAML, fails the rules schema, repeats an id, or has a bad pattern
+            (:class:`~converter.errors.PatternError`), located at file:line:column.
+    """
+    return _load_cached(rule_dirs(extra_dirs))
+
+
+def clear_cache() -> None:
+    """Forget loaded rule sets (tests and long-running tools that edit rule files)."""
+    _load_cached.cache_clear()
+
+
+@cache
+def _load_cached(dirs: tuple[Path, ...]) -> RuleSet:
+    layers = [[_checked(path) for path in sorted(d.rglob("*.yaml"))] for d in dirs]
+    files = tuple(f for layer in layers for f in layer)
+    lexicon = load_lexicon(_lexicon_dirs(dirs[1:]))
+    inflections = _inflections(files)
+    chosen: dict[str, tuple[int, Any]] = {}
+    notices: list[str] = []
+    for layer_no, layer in enumerate(layers):
+        seen: dict[str, str] = {}
+        for rule_file in layer:
+            for rule in _build_rules(rule_file, lexicon, inflections):
+                _place(rule, layer_no, seen, chosen, notices)
+    rules = [rule for _, rule in chosen.values()]
+    return RuleSet(
+        events=tuple(r for r in rules if isinstance(r, EventRule)),
+        claims=tuple(r for r in rules if isinstance(r, ClaimRule)),
+        lexicon=lexicon,
+        files=files,
+        version=rules_version(files),
+        notices=tuple(notices),
+        actors=tuple(r for r in rules if isinstance(r, ActorRule)),
+        inflections=inflections,
+    )
+
+
+def _checked(path: Path) -> RuleFile:
+    rule_file = load_rule_file(path)
+    check_rule_file(rule_file)
+    return rule_file
+
+
+def _lexicon_dirs(user_dirs: Sequence[Path]) -> list[Path]:
+    """User word lists/gazetteers may sit in ``<dir>/lexicon/`` or directly in ``<dir>``."""
+    return [d for base in user_dirs for d in (base, base / "lexicon") if d.is_dir()]
+
+
+def _inflections(files: Sequence[RuleFile]) -> Inflections:
+    """The last ``kind: inflections`` file wins, so a user directory may replace the shipped table."""
+    found = [f for f in files if f.data.get("kind") == "inflections"]
+    return inflections_from_data(found[-1].data) if found else shipped_inflections()
+
+
+def _place(rule: Any, layer: int, seen: dict[str, str], chosen: dict[str, tuple[int, Any]],
+           notices: list[str]) -> None:
+    """Add a rule: a repeated id in the same layer is an error; a later layer's rule replaces the earlier."""
+    where = f"{rule.file}:{rule.line}"
+    if rule.id in seen:
+        raise RuleError(f"duplicate rule id {rule.id!r}; first defined at {seen[rule.id]}; rule ids must be unique",
+                        Location(rule.file, rule.line))
+    seen[rule.id] = where
+    if rule.id in chosen:
+        old = chosen[rule.id][1]
+        notices.append(f"rule {rule.id} from {where} replaces the one at {old.file}:{old.line}")
+    chosen[rule.id] = (layer, rule)
+
+
+def rules_version(files: Sequence[RuleFile]) -> str:
+    """A short, deterministic hash of every rule file's content (independent of where rules are installed)."""
+    digest = hashlib.sha256()
+    for text in sorted(f.text for f in files):
+        digest.update(hashlib.sha256(text.encode("utf-8")).digest())
+    return digest.hexdigest()[:12]
+
+
+# --------------------------------------------------------------------------- one file → rules
+
+
+def _build_rules(rule_file: RuleFile, lexicon: Lexicon, inflections: Inflections) -> list[Any]:
+    builder = _BUILDERS.get(rule_file.data.get("kind"))
+    if builder is None:
+        return []
+    prefix = rule_file.data["id"]
+    return [builder(rule_file, prefix, i, raw, lexicon, inflections) for i, raw in enumerate(rule_file.data["rules"])]
+
+
+def _compiled(rule_file: RuleFile, index: int, raw: Mapping[str, Any], lexicon: Lexicon,
+              inflections: Inflections) -> Pattern:
+    where = rule_file.text_start(("rules", index, "pattern"))
+    return compile_pattern(raw["pattern"], lexicon.wordlists, inflections, where=where)
+
+
+def _common(rule_file: RuleFile, prefix: str, index: int, raw: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": f"{prefix}.{raw['id']}",
+        "version": raw["version"],
+        "status": raw["status"],
+        "description": raw["description"],
+        "examples": raw.get("examples") or {},
+        "file": str(rule_file.path),
+        "line": rule_file.where(("rules", index)).line,
+    }
+
+
+def _event_rule(rule_file: RuleFile, prefix: str, index: int, raw: Mapping[str, Any], lexicon: Lexicon,
+                inflections: Inflections) -> EventRule:
+    return EventRule(
+        type=raw["type"], mode=raw.get("mode"), modality=raw.get("modality"), roles=dict(raw.get("roles") or {}),
+        pattern=_compiled(rule_file, index, raw, lexicon, inflections), source_pattern=raw["pattern"],
+        **_common(rule_file, prefix, index, raw),
+    )
+
+
+def _claim_rule(rule_file: RuleFile, prefix: str, index: int, raw: Mapping[str, Any], lexicon: Lexicon,
+                inflections: Inflections) -> ClaimRule:
+    return ClaimRule(
+        claim_kind=raw["claim_kind"], source_pattern=raw["pattern"],
+        pattern=_compiled(rule_file, index, raw, lexicon, inflections),
+        **_common(rule_file, prefix, index, raw),
+    )
+
+
+def _actor_rule(rule_file: RuleFile, prefix: str, index: int, raw: Mapping[str, Any], lexicon: Lexicon,
+                inflections: Inflections) -> ActorRule:
+    return ActorRule(params=dict(raw.get("params") or {}), **_common(rule_file, prefix, index, raw))
+
+
+#: File kind → builder of its rules (files of other kinds hold lexicon data, loaded by ``lexicon.py``).
+_BUILDERS = {"events": _event_rule, "claims": _claim_rule, "actors": _actor_rule}
