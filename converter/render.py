@@ -162,8 +162,8 @@ def _claim_highlights(doc: Mapping[str, Any], length: int, names: Mapping[str, s
         claim_id = str(claim.get("id"))
         speaker = names.get(str(claim.get("speaker_ref")), "") if claim.get("speaker_ref") else ""
         hedges = ", ".join(f"{h.get('text')} ({h.get('kind')})" for h in _list(claim, "hedges"))
-        fields = _clean([("claim", claim.get("kind")), ("speaker", speaker), ("certainty", claim.get("certainty")),
-                         ("hedges", hedges), ("rule", _rule(claim))])
+        fields = _clean([("claim", claim.get("kind")), ("speaker", speaker),
+                         ("certainty", claim.get("certainty")), ("hedges", hedges), ("rule", _rule(claim))])
         for kind in ("content", "cue", "speaker"):
             where = _span(claim.get(kind), length)
             if where is not None:
@@ -232,7 +232,7 @@ def segment_html(text: str, highlights: Sequence[Highlight]) -> str:
     out: list[str] = []
     stack: list[int] = []
     points = _boundaries(highlights, len(text))
-    for here, nxt in zip(points, points[1:] + [len(text)]):
+    for here, nxt in zip(points, [*points[1:], len(text)], strict=True):
         _close_at(here, highlights, stack, out)
         for index in starts.get(here, []):
             stack.append(index)
@@ -274,8 +274,11 @@ def _unique_mentions(actor: Mapping[str, Any], length: int) -> int:
 
 def actor_list_html(doc: Mapping[str, Any]) -> str:
     length = len(str(doc.get("text", "")))
-    return "".join(_pick(str(a.get("id")), str(a.get("name")), f"{a.get('type')} · {_unique_mentions(a, length)}",
-                         "actor") for a in _list(doc, "actors"))
+    items = []
+    for actor in _list(doc, "actors"):
+        note = f"{actor.get('type')} · {_unique_mentions(actor, length)}"
+        items.append(_pick(str(actor.get("id")), str(actor.get("name")), note, "actor"))
+    return "".join(items)
 
 
 def event_list_html(doc: Mapping[str, Any]) -> str:
@@ -291,7 +294,8 @@ def claim_list_html(doc: Mapping[str, Any]) -> str:
         where = _span(claim.get("content"), len(text))
         content = text[where[0]:where[1]] if where else ""
         speaker = names.get(str(claim.get("speaker_ref")), "—") if claim.get("speaker_ref") else "—"
-        items.append(_pick(str(claim.get("id")), f"{speaker}: {content}", str(claim.get("kind") or ""), "claim"))
+        note = str(claim.get("kind") or "")
+        items.append(_pick(str(claim.get("id")), f"{speaker}: {content}", note, "claim"))
     return "".join(items)
 
 
@@ -318,7 +322,9 @@ def _asset(name: str) -> str:
 
 
 def _heading(doc: Mapping[str, Any]) -> str:
-    article = doc.get("article") if isinstance(doc.get("article"), Mapping) else {}
+    article = doc.get("article")
+    if not isinstance(article, Mapping):
+        return ""
     parts = [article.get("title") or article.get("id"), article.get("published"), article.get("source")]
     return " · ".join(str(p) for p in parts if p)
 
@@ -447,7 +453,8 @@ def _edge_svg(edge: Edge, shape: tuple[str, Point, str], markers: Mapping[str, s
             f'<title>{_esc(chr(10).join(edge.labels))}</title>'
             f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="1.6" '
             f'marker-end="url(#{markers[edge.type]})"/>'
-            f'<text x="{mid[0]}" y="{mid[1]}" fill="{colour}" text-anchor="{anchor}" class="etype">{_esc(edge.text)}</text></g>')
+            f'<text x="{mid[0]}" y="{mid[1]}" fill="{colour}" text-anchor="{anchor}" class="etype">'
+            f'{_esc(edge.text)}</text></g>')
 
 
 def _node_svg(actor: Mapping[str, Any], p: Point, centre: float) -> str:
@@ -459,7 +466,8 @@ def _node_svg(actor: Mapping[str, Any], p: Point, centre: float) -> str:
     return (f'<g class="node t-{kind}" data-actor="{_esc(actor.get("id"))}">'
             f'<title>{_esc(actor.get("name"))} ({_esc(actor.get("type"))})</title>'
             f'<circle cx="{x}" cy="{y}" r="{NODE_R}"/>'
-            f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}">{_esc(actor.get("name"))}</text></g>')
+            f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}">'
+            f'{_esc(actor.get("name"))}</text></g>')
 
 
 def _markers(types: Sequence[str]) -> tuple[dict[str, str], str]:
@@ -495,10 +503,11 @@ def render_svg(doc: Mapping[str, Any]) -> str:
     radius = max(120.0, 16.0 * len(nodes))
     centre = radius + 170.0
     size = round(2 * centre)
-    where = dict(zip((str(a.get("id")) for a in nodes), circle_layout(len(nodes), radius, centre)))
+    points = circle_layout(len(nodes), radius, centre)
+    where = dict(zip([str(a.get("id")) for a in nodes], points, strict=True))
     ids, defs = _markers(sorted({e.type for e in edges}))
     parts = []
-    for edge, bend in zip(edges, _bends(edges)):
+    for edge, bend in zip(edges, _bends(edges), strict=True):
         a, b = where[edge.source], where[edge.target]
         shape = _loop_path(a, centre) if edge.source == edge.target else _edge_path(a, b, bend)
         parts.append(_edge_svg(edge, shape, ids))

@@ -35,7 +35,8 @@ def expected_spans(doc: dict[str, Any]) -> set[tuple[str, int, int]]:
         spans.add(("event", event["trigger"]["start"], event["trigger"]["end"]))
         spans.update((k, event[k]["start"], event[k]["end"]) for k in ("time", "quantity") if event.get(k))
     for claim in doc["claims"]:
-        spans.update((k, claim[k]["start"], claim[k]["end"]) for k in ("content", "cue", "speaker") if claim.get(k))
+        parts = [k for k in ("content", "cue", "speaker") if claim.get(k)]
+        spans.update((k, claim[k]["start"], claim[k]["end"]) for k in parts)
     return spans
 
 
@@ -272,7 +273,8 @@ def test_graph_escapes_names() -> None:
     assert "<img" not in svg and "<script" not in svg
     texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert '"><img src=x onerror=alert(3)></script>' in texts
-    assert root.find("{http://www.w3.org/2000/svg}title").text == "</title><script>alert(4)</script> · 2024-11-05"
+    title = root.find("{http://www.w3.org/2000/svg}title").text
+    assert title == "</title><script>alert(4)</script> · 2024-11-05"
 
 
 def test_graph_of_a_document_without_events_shows_the_actors() -> None:
@@ -307,9 +309,15 @@ def test_render_command_prints_to_stdout(capsys: pytest.CaptureFixture[str]) -> 
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [('{"text": "a",\n  oops}', r":2:3: not JSON"), ("[1, 2]", "found list"), ('{"actors": []}', "without a string 'text'")],
+    [
+        ('{"text": "a",\n  oops}', r":2:3: not JSON"),
+        ("[1, 2]", "found list"),
+        ('{"actors": []}', "without a string 'text'"),
+    ],
 )
-def test_render_command_reports_bad_input_with_its_location(tmp_path: Path, content: str, message: str) -> None:
+def test_render_command_reports_bad_input_with_its_location(
+    tmp_path: Path, content: str, message: str
+) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=message):

@@ -28,7 +28,8 @@ def add_parser(subparsers: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("document", metavar="DOC.json", help="a document written by `aec convert` (- for stdin)")
+    parser.add_argument("document", metavar="DOC.json",
+                        help="a document written by `aec convert` (- for stdin)")
     parser.add_argument("-o", "--output", metavar="FILE", help="where to write the page; default stdout")
     parser.add_argument("--format", choices=sorted(RENDERERS), default=None,
                         help="html or svg (default: from the -o suffix, else html)")
@@ -42,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             Path(args.output).write_text(output, encoding="utf-8")
         except OSError as error:
-            raise InputError(f"cannot write the {fmt} output: {error.strerror}", Location(path=args.output)) from error
+            where = Location(path=args.output)
+            raise InputError(f"cannot write the {fmt} output: {error.strerror}", where) from error
     else:
         sys.stdout.write(output)
     return 0
@@ -59,10 +61,12 @@ def load_document(source: str) -> dict[str, Any]:
         document = json.loads(raw)
     except json.JSONDecodeError as error:
         where = Location(path=source, line=error.lineno, column=error.colno)
-        raise InputError(f"not JSON ({error.msg}); expected one document written by `aec convert`", where) from error
+        message = f"not JSON ({error.msg}); expected one document written by `aec convert`"
+        raise InputError(message, where) from error
     if not isinstance(document, dict) or not isinstance(document.get("text"), str):
-        found = type(document).__name__ if not isinstance(document, dict) else "an object without a string 'text'"
-        raise InputError(f"found {found}; expected a document object with a 'text' string", Location(path=source))
+        found = "an object without a string 'text'" if isinstance(document, dict) else type(document).__name__
+        message = f"found {found}; expected a document object with a 'text' string"
+        raise InputError(message, Location(path=source))
     return document
 
 
