@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -133,7 +134,7 @@ def test_hover_text_names_type_role_modality_and_rule() -> None:
 def test_side_panel_lists_events_as_source_type_target_and_claims_with_speaker() -> None:
     page = render_html(load_sample())
     assert "Choe Son Hui → CONSULT → Russia" in page
-    assert "FIGHT → Ukraine" in page
+    assert "ASSAULT → Ukraine" in page
     assert "South Korea: the troops may already be fighting Ukraine" in page
 
 
@@ -333,8 +334,14 @@ def test_render_command_reports_a_missing_file(tmp_path: Path) -> None:
 
 
 def convert_seed() -> dict[str, Any]:
-    pipeline = pytest.importorskip("converter.pipeline", reason="converter.pipeline is not importable yet")
-    return pipeline.convert(SEED.read_text(encoding="utf-8"), published="2024-11-05", article_id=SEED.stem)
+    """The converted seed article; skipped locally while the pipeline is still being written (never in CI)."""
+    try:
+        from converter.pipeline import convert
+    except ImportError as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"converter.pipeline is not importable yet: {error}")
+    return convert(SEED.read_text(encoding="utf-8"), published="2024-11-05", article_id=SEED.stem)
 
 
 def test_seed_article_renders_every_span_exactly() -> None:
@@ -343,3 +350,9 @@ def test_seed_article_renders_every_span_exactly() -> None:
     assert {(h.kind, h.start, h.end) for h in highlights} == expected_spans(doc)
     assert_pieces_match(read_page(render_html(doc)), doc["text"], highlights)
     ET.fromstring(render_svg(doc))
+
+
+def test_sample_document_follows_schema_v1() -> None:
+    from converter.validate import check_document
+
+    assert check_document(load_sample()) == []

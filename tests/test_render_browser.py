@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_render import HOSTILE, convert_seed, expected_spans, hostile_document, load_sample, read_page
 
 from converter.render import render_html
-from test_render import HOSTILE, SEED, expected_spans, hostile_document, load_sample, read_page
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
@@ -84,8 +84,7 @@ def test_markup_in_the_article_never_runs_in_the_browser(chromium: Path, tmp_pat
 
 
 def test_seed_article_page_works_and_is_screenshotted(chromium: Path, tmp_path: Path) -> None:
-    pipeline = pytest.importorskip("converter.pipeline", reason="converter.pipeline is not importable yet")
-    doc = pipeline.convert(SEED.read_text(encoding="utf-8"), published="2024-11-05", article_id=SEED.stem)
+    doc = convert_seed()
     result, _ = selftest(chromium, tmp_path, doc)
     assert_page_works(result, doc)
     screenshot(chromium, tmp_path, "render-seed.png")
