@@ -106,7 +106,8 @@ def claims() -> list[dict[str, Any]]:
 
 def document() -> dict[str, Any]:
     dateline = {"place": "SEOUL, South Korea", "agency": "AP", "span": span("SEOUL, South Korea (AP) —")}
-    article = {"id": "render-sample", "text_sha256": hashlib.sha256(TEXT.encode()).hexdigest(), "source": None,
+    digest = hashlib.sha256(TEXT.encode()).hexdigest()
+    article = {"id": "render-sample", "text_sha256": digest, "source": None,
                "dateline": dateline, "published": "2024-11-05", "language": "en",
                "title": "Render sample (hand-built)", "metadata": {}}
     producer = {"name": "aec", "version": "0.1.0", "rules_version": "2026.11.27"}
