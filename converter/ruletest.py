@@ -1,0 +1,219 @@
+"""``aec rules test``: run every example of every rule through the whole pipeline.
+
+A rule's ``examples`` are its tests (semgrep's ``ruleid``/``ok``/``todoruleid``): a ``match``
+example must yield an item produced by THAT rule whose fields agree with ``expect``; a
+``no_match`` example must yield nothing from that rule; ``todo`` examples record known gaps and
+are reported, never failed. Running the full pipeline (not the bare pattern) is deliberate: a
+rule is only useful if segmentation and mention finding give it the tokens it expects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from converter.rules import RuleSet
+
+Convert = Callable[..., Mapping[str, Any]]
+#: Runs one word-list example: (list-file data, example) -> (passed, what was found). Provided by lexicon.py.
+LexiconRunner = Callable[[Mapping[str, Any], Mapping[str, Any]], tuple[bool, str]]
+
+PASS, FAIL, TODO, NOT_RUNNABLE = "pass", "fail", "todo", "not runnable yet"
+#: expect keys naming a participant role of an event.
+ROLE_KEYS = ("source", "target", "location", "intermediary")
+
+
+@dataclass(frozen=True)
+class ExampleResult:
+    """The outcome of one example: which rule, which list (match/no_match/todo), status, and a diff."""
+
+    rule: str
+    file: str
+    group: str
+    text: str
+    status: str
+    expected: Mapping[str, Any] = field(default_factory=dict)
+    got: tuple[Mapping[str, Any], ...] = ()
+    detail: str = ""
+
+
+def _norm(value: Any) -> str:
+    return " ".join(str(value).casefold().split()).strip(" .,;:\"'“”‘’")
+
+
+def _actor_names(doc: Mapping[str, Any], ref: str | None) -> set[str]:
+    """An actor is named by its canonical name or any of its mention texts (compared case-insensitively)."""
+    for actor in doc.get("actors", ()):
+        if actor["id"] == ref:
+            return {_norm(actor["name"])} | {_norm(m["text"]) for m in actor.get("mentions", ())}
+    return set()
+
+
+def _event_view(doc: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, set[str]]:
+    view = {k: {_norm(item.get(k))} for k in ("type", "mode", "modality", "negated")}
+    for role in ROLE_KEYS:
+        view[role] = set()
+    for part in item.get("participants", ()):
+        names = _actor_names(doc, part.get("actor_ref"))
+        if part.get("mention"):
+            names.add(_norm(part["mention"]["text"]))
+        view.setdefault(part["role"], set()).update(names)
+    for key in ("time", "quantity"):
+        if item.get(key):
+            view[key] = {_norm(item[key]["text"]), _norm(item[key].get("value"))}
+    view["trigger"] = {_norm(item["trigger"]["text"])}
+    return view
+
+
+def _claim_view(doc: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, set[str]]:
+    speaker = _actor_names(doc, item.get("speaker_ref"))
+    if item.get("speaker"):
+        speaker.add(_norm(item["speaker"]["text"]))
+    return {
+        "kind": {_norm(item.get("kind"))}, "certainty": {_norm(item.get("certainty"))},
+        "content": {_norm(item["content"]["text"])}, "speaker": speaker or {_norm(None)},
+        "cue": {_norm(item["cue"]["text"])} if item.get("cue") else {_norm(None)},
+        "hedges": {_norm(h["text"]) for h in item.get("hedges", ())},
+    }
+
+
+def _actor_view(doc: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, set[str]]:
+    view = {k: {_norm(item.get(k))} for k in ("type", "country", "sector")}
+    view["actor"] = _actor_names(doc, item["id"])
+    view["titles"] = {_norm(t) for t in item.get("titles", ())}
+    view["mentions"] = {_norm(m["text"]) for m in item.get("mentions", ())}
+    return view
+
+
+#: document list and field view per rule-file kind.
+VIEWS: dict[str, tuple[str, Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, set[str]]]]] = {
+    "events": ("events", _event_view),
+    "claims": ("claims", _claim_view),
+    "actors": ("actors", _actor_view),
+    "gazetteer": ("actors", _actor_view),
+}
+
+
+def _agrees(view: Mapping[str, set[str]], expect: Mapping[str, Any]) -> bool:
+    for key, wanted in expect.items():
+        have = view.get(key, set())
+        values = wanted if isinstance(wanted, list) else [wanted]
+        if not all(_norm(v) in have for v in values):
+            return False
+    return True
+
+
+def _items(doc: Mapping[str, Any], kind: str, rule_id: str | None) -> list[Mapping[str, Any]]:
+    """Items of the document produced by ``rule_id`` (any rule when None, for gazetteer examples)."""
+    section, _ = VIEWS[kind]
+    return [i for i in doc.get(section, ()) if rule_id is None or (i.get("rule") or {}).get("id") == rule_id]
+
+
+def _summary(doc: Mapping[str, Any], kind: str, items: Iterable[Mapping[str, Any]]) -> tuple[dict[str, Any], ...]:
+    _, view = VIEWS[kind]
+    return tuple({k: sorted(v) for k, v in view(doc, i).items() if v and v != {"none"}} for i in items)
+
+
+def run_example(convert: Convert, ruleset: RuleSet, kind: str, rule_id: str | None, group: str,
+                example: Any) -> tuple[str, tuple[dict[str, Any], ...]]:
+    """Run one example; returns (pass/fail, what the rule produced)."""
+    text = example if isinstance(example, str) else example["text"]
+    expect = {} if isinstance(example, str) else dict(example.get("expect") or {})
+    doc = convert(text, ruleset=ruleset)
+    items = _items(doc, kind, rule_id)
+    _, view = VIEWS[kind]
+    if group == "no_match":
+        ok = not items
+    else:
+        ok = any(_agrees(view(doc, i), expect) for i in items)
+    return (PASS if ok else FAIL), _summary(doc, kind, items)
+
+
+def _cases(ruleset: RuleSet, only: set[str] | None) -> Iterable[tuple[str, str | None, str, Mapping[str, Any]]]:
+    """(kind, rule id or None, file, examples) for every rule, and for lexicon files with examples."""
+    for rule in (*ruleset.events, *ruleset.claims, *ruleset.actors):
+        if only is None or str(Path(rule.file).resolve()) in only:
+            kind = "events" if rule in ruleset.events else "claims" if rule in ruleset.claims else "actors"
+            yield kind, rule.id, rule.file, rule.examples
+    for rule_file in ruleset.files:
+        data = rule_file.data
+        if data.get("kind") in ("gazetteer", "wordlists") and data.get("examples"):
+            if only is None or str(rule_file.path.resolve()) in only:
+                yield data["kind"], data["id"], str(rule_file.path), data["examples"]
+
+
+def _lexicon_runner() -> LexiconRunner | None:
+    try:
+        from converter import lexicon
+    except ImportError:  # pragma: no cover
+        return None
+    return getattr(lexicon, "run_example", None)
+
+
+def run_rule_examples(ruleset: RuleSet, files: Sequence[Path | str] = (), *, convert: Convert | None = None,
+                      lexicon_runner: LexiconRunner | None = None) -> list[ExampleResult]:
+    """Run the examples of every rule (or only of rules in ``files``).
+
+    Args:
+        ruleset: the rules to test (examples run with exactly these rules).
+        files: restrict to rules defined in these files.
+        convert: the pipeline (default ``converter.pipeline.convert``, imported lazily); tests inject a fake.
+        lexicon_runner: runs word-list file examples; default ``converter.lexicon.run_example`` if it exists.
+    """
+    if convert is None:
+        from converter.pipeline import convert as convert  # noqa: PLC0415 - lazy: pipeline imports rules
+    runner = lexicon_runner or _lexicon_runner()
+    only = {str(Path(f).resolve()) for f in files} or None
+    results: list[ExampleResult] = []
+    for kind, rule_id, path, examples in _cases(ruleset, only):
+        for group in ("match", "no_match", "todo"):
+            for example in examples.get(group) or ():
+                results.append(_one(convert, runner, ruleset, kind, rule_id, path, group, example, examples))
+    return results
+
+
+def _one(convert: Convert, runner: LexiconRunner | None, ruleset: RuleSet, kind: str, rule_id: str | None,
+         path: str, group: str, example: Any, examples: Any) -> ExampleResult:
+    text = example if isinstance(example, str) else example["text"]
+    expect = {} if isinstance(example, str) else dict(example.get("expect") or {})
+    if kind == "wordlists":
+        if runner is None:
+            return ExampleResult(rule_id or "", path, group, text, NOT_RUNNABLE, expect)
+        ok, found = runner({"examples": examples}, example if isinstance(example, dict) else {"text": text})
+        status = TODO if group == "todo" else (PASS if ok == (group != "no_match") else FAIL)
+        return ExampleResult(rule_id or "", path, group, text, status, expect, (), found)
+    scope = None if kind == "gazetteer" else rule_id
+    status, got = run_example(convert, ruleset, kind, scope, group, example)
+    if group == "todo":
+        status = TODO
+    return ExampleResult(rule_id or "", path, group, text, status, expect, got)
+
+
+# --------------------------------------------------------------------------- report
+
+
+def format_report(results: Sequence[ExampleResult]) -> str:
+    """A per-rule pass/fail table, then each failure with expected vs got."""
+    table: dict[str, dict[str, int]] = {}
+    for r in results:
+        row = table.setdefault(r.rule, {PASS: 0, FAIL: 0, TODO: 0, NOT_RUNNABLE: 0})
+        row[r.status] += 1
+    width = max((len(k) for k in table), default=4)
+    lines = [f"{'rule':<{width}}  pass  fail  todo  not-runnable"]
+    for rule, row in sorted(table.items()):
+        lines.append(f"{rule:<{width}}  {row[PASS]:>4}  {row[FAIL]:>4}  {row[TODO]:>4}  {row[NOT_RUNNABLE]:>12}")
+    for r in results:
+        if r.status == FAIL:
+            lines += ["", f"FAIL {r.rule} ({r.group}) {r.file}", f"  text:     {r.text}",
+                      f"  expected: {dict(r.expected) if r.group != 'no_match' else 'nothing from this rule'}",
+                      f"  got:      {list(r.got) or 'nothing from this rule'}"]
+    counts = {s: sum(1 for r in results if r.status == s) for s in (PASS, FAIL, TODO, NOT_RUNNABLE)}
+    lines += ["", ", ".join(f"{n} {s}" for s, n in counts.items())]
+    return "\n".join(lines)
+
+
+def exit_code(results: Sequence[ExampleResult]) -> int:
+    """1 if any example failed, else 0 (todo and not-runnable never fail)."""
+    return 1 if any(r.status == FAIL for r in results) else 0
