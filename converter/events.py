@@ -1,0 +1,300 @@
+"""Stage 3: PLOVER events from the event rules in ``rules/events/*.yaml``.
+
+Every sentence is turned into a token stream in which each mention is one token
+(``tokens.sentence_tokens``); every event rule's compiled pattern is run over it, and each
+match becomes an :class:`~converter.model.Event`. The words live in YAML: patterns in
+``rules/events/``, cue words for modality and negation in ``rules/lexicon/modality.yaml``
+(word list ``modality_cues``, each entry carrying a ``modality`` attribute).
+
+Precision comes first: a participant is only ever taken from a ``$source`` / ``$target`` /
+``$location`` / ``$intermediary`` capture (never guessed), and when several matches claim the
+same trigger words only the most specific one is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from converter.model import (
+    ActorMention,
+    Event,
+    Mentions,
+    Modality,
+    Participant,
+    QuantityMention,
+    RuleRef,
+    Segments,
+    Sentence,
+    Span,
+    TimeMention,
+    Token,
+)
+from converter.tokens import sentence_tokens
+
+ROLES: tuple[str, ...] = ("source", "target", "location", "intermediary")
+"""Capture names that become participants, in output order."""
+
+MODALITY_LIST = "modality_cues"
+"""Name of the word list (rules/lexicon/modality.yaml) whose entries carry a ``modality``."""
+
+CUE_WINDOW = 6
+"""How many tokens before the trigger may hold a modality cue ("is believed to be receiving")."""
+
+NEGATION_WINDOW = 3
+"""Negation binds tighter than modality: "has not sent", "never withdrew"."""
+
+FUTURE_MODALITIES: frozenset[str] = frozenset({"expected", "planned", "hypothetical"})
+"""Modalities that put an event in the future (or a conditional future) for PLOVER's recoding."""
+
+FUTURE_TYPE: Mapping[str, str] = {
+    "CONSULT": "AGREE",
+    "SUPPORT": "AGREE",
+    "COOPERATE": "AGREE",
+    "AID": "AGREE",
+    "RETREAT": "CONCEDE",
+}
+"""PLOVER type codes that change when the event is promised rather than done."""
+
+NEGATED: Modality = "negated"
+ASSERTED: Modality = "asserted"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One modality cue: the lower-cased words to look for and the modality they signal."""
+
+    words: tuple[str, ...]
+    modality: Modality
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A rule match before conflicts between rules are resolved."""
+
+    event: Event
+    match_length: int
+    slots: int
+    order: int  # position of the rule in the rule set: the final tie-break
+
+
+def match_events(segments: Segments, mentions: Mentions, ruleset: Any) -> tuple[Event, ...]:
+    """Apply every event rule to every sentence and return the events in text order.
+
+    Args:
+        segments: stage-1 output; each sentence is matched on its own.
+        mentions: stage-2 output; actors, times and quantities become single tokens.
+        ruleset: a ``converter.rules.RuleSet`` (``.events`` and ``.lexicon.wordlists``).
+
+    Returns:
+        Events sorted by trigger position, then type and rule id (deterministic).
+    """
+    cues = modality_cues(_wordlists(ruleset))
+    events: list[Event] = []
+    for sentence in segments.sentences:
+        tokens = tuple(sentence_tokens(sentence, mentions))
+        candidates = sentence_candidates(sentence, tokens, mentions, ruleset.events, cues)
+        events.extend(resolve_conflicts(candidates))
+    return tuple(sorted(events, key=event_sort_key))
+
+
+def _wordlists(ruleset: Any) -> Mapping[str, Any]:
+    lexicon = getattr(ruleset, "lexicon", None)
+    return getattr(lexicon, "wordlists", {}) or {}
+
+
+def modality_cues(wordlists: Mapping[str, Any]) -> tuple[Cue, ...]:
+    """Read the ``modality_cues`` word list; longest cues first so "is believed to" beats "to"."""
+    wordlist = wordlists.get(MODALITY_LIST)
+    if wordlist is None:
+        return ()
+    cues = [Cue(_entry_words(entry), _entry_attrs(entry)["modality"]) for entry in wordlist.entries]
+    return tuple(sorted((c for c in cues if c.words), key=lambda c: (-len(c.words), c.words)))
+
+
+def _entry_words(entry: Any) -> tuple[str, ...]:
+    tokens = getattr(entry, "tokens", None)
+    if tokens:
+        return tuple(t.lower() for t in tokens)
+    text = entry if isinstance(entry, str) else getattr(entry, "text", "")
+    return tuple(text.lower().split())
+
+
+def _entry_attrs(entry: Any) -> Mapping[str, Any]:
+    attrs = getattr(entry, "attrs", None)
+    if attrs is None and isinstance(entry, Mapping):
+        attrs = entry
+    return attrs or {}
+
+
+def sentence_candidates(
+    sentence: Sentence, tokens: Sequence[Token], mentions: Mentions, rules: Iterable[Any], cues: Sequence[Cue]
+) -> list[Candidate]:
+    """Every match of every rule in one sentence, each already built into an Event."""
+    found: list[Candidate] = []
+    for order, rule in enumerate(rules):
+        for match in rule.pattern.find_all(tokens, mentions=mentions):
+            candidate = build_candidate(sentence, tokens, rule, match, cues, order)
+            if candidate is not None:
+                found.append(candidate)
+    return found
+
+
+def build_candidate(
+    sentence: Sentence, tokens: Sequence[Token], rule: Any, match: Any, cues: Sequence[Cue], order: int
+) -> Candidate | None:
+    """Turn one pattern match into a candidate Event; None when the match has no trigger words."""
+    trigger = trigger_range(tokens, match)
+    if trigger is None:
+        return None
+    participants = match_participants(tokens, match.captures)
+    modality, negated = find_modality(tokens, trigger[0], cues)
+    if getattr(rule, "modality", None):
+        modality = rule.modality
+    event = Event(
+        type=plover_type(rule.type, modality),
+        trigger=token_span(tokens, *trigger),
+        evidence=sentence.span,
+        sentence=sentence.index,
+        participants=participants,
+        modality=modality,
+        rule=RuleRef(rule.id, rule.version),
+        mode=getattr(rule, "mode", None),
+        time=nearest_time(tokens, trigger),
+        quantity=match_quantity(tokens, match.start, match.end),
+        negated=negated,
+    )
+    slots = len({p.role for p in participants})
+    return Candidate(event, match.end - match.start, slots, order)
+
+
+def plover_type(rule_type: str, modality: Modality) -> str:
+    """Apply PLOVER's future-tense conventions to a rule's type.
+
+    PLOVER codes promised or planned cooperation (CONSULT, SUPPORT, COOPERATE, AID "will …")
+    as AGREE, and an announced future RETREAT as CONCEDE (ontology: AGREE, CONCEDE ambiguities).
+    """
+    if modality in FUTURE_MODALITIES:
+        return FUTURE_TYPE.get(rule_type, rule_type)
+    return rule_type
+
+
+def trigger_range(tokens: Sequence[Token], match: Any) -> tuple[int, int] | None:
+    """The ``trigger`` capture, else the first plain word of the match outside every capture.
+
+    Rules should name their trigger; the fallback mirrors the documented default (the first
+    lexical element) as closely as token ranges allow.
+    """
+    captured = getattr(match, "trigger", None) or match.captures.get("trigger")
+    if captured is not None and captured[1] > captured[0]:
+        return captured
+    inside = [range(s, e) for s, e in match.captures.values()]
+    for index in range(match.start, match.end):
+        if tokens[index].kind == "word" and not any(index in r for r in inside):
+            return (index, index + 1)
+    return None
+
+
+def token_span(tokens: Sequence[Token], start: int, end: int) -> Span:
+    """The character span from the first to the last token of ``tokens[start:end]``."""
+    return Span(tokens[start].span.start, tokens[end - 1].span.end)
+
+
+def match_participants(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]]) -> tuple[Participant, ...]:
+    """One Participant per actor token inside each role capture ("A, B and C" gives three)."""
+    participants: list[Participant] = []
+    for role in ROLES:
+        if role not in captures:
+            continue
+        start, end = captures[role]
+        seen: set[str] = set()
+        for token in tokens[start:end]:
+            mention = token.ref
+            if token.kind != "actor" or not isinstance(mention, ActorMention) or mention.actor in seen:
+                continue
+            seen.add(mention.actor)
+            participants.append(Participant(role=role, actor=mention.actor, span=mention.span))
+    return tuple(participants)
+
+
+def find_modality(tokens: Sequence[Token], trigger_start: int, cues: Sequence[Cue]) -> tuple[Modality, bool]:
+    """Modality from the nearest cue before the trigger, and whether the event is negated.
+
+    The window stops at punctuation so a cue in a previous clause ("…, officials said it may")
+    does not leak across a comma; a negation cue counts only within ``NEGATION_WINDOW`` tokens.
+    """
+    window_start = trigger_start
+    while window_start > 0 and trigger_start - window_start < CUE_WINDOW:
+        if tokens[window_start - 1].kind == "punct":
+            break
+        window_start -= 1
+    words = [t.lower if t.kind == "word" else "" for t in tokens]
+    modality: Modality | None = None
+    negated = False
+    for end in range(trigger_start, window_start, -1):
+        cue = cue_ending_at(words, window_start, end, cues)
+        if cue is None:
+            continue
+        if cue.modality == NEGATED:
+            negated = negated or trigger_start - end < NEGATION_WINDOW
+        elif modality is None:
+            modality = cue.modality
+    return modality or (NEGATED if negated else ASSERTED), negated
+
+
+def cue_ending_at(words: Sequence[str], lower: int, end: int, cues: Sequence[Cue]) -> Cue | None:
+    """The longest cue whose words end just before token ``end`` and start at or after ``lower``."""
+    for cue in cues:
+        start = end - len(cue.words)
+        if start >= lower and tuple(words[start:end]) == cue.words:
+            return cue
+    return None
+
+
+def nearest_time(tokens: Sequence[Token], trigger: tuple[int, int]) -> TimeMention | None:
+    """The time mention nearest the trigger; after the trigger wins a tie (news puts it there)."""
+    best: tuple[int, int, TimeMention] | None = None
+    for index, token in enumerate(tokens):
+        if token.kind != "time" or not isinstance(token.ref, TimeMention):
+            continue
+        after = index >= trigger[1]
+        distance = index - trigger[1] if after else trigger[0] - index
+        key = (distance, 0 if after else 1, token.ref)
+        if best is None or key[:2] < best[:2]:
+            best = key
+    return best[2] if best else None
+
+
+def match_quantity(tokens: Sequence[Token], start: int, end: int) -> QuantityMention | None:
+    """A quantity inside the match, else one right next to it ("sent troops, about 10,000")."""
+    for index in (*range(start, end), end, start - 1):
+        if 0 <= index < len(tokens) and tokens[index].kind == "quantity":
+            if isinstance(tokens[index].ref, QuantityMention):
+                return tokens[index].ref
+    return None
+
+
+def resolve_conflicts(candidates: Sequence[Candidate]) -> list[Event]:
+    """Keep one event per trigger: the longest trigger, then most roles filled, then longest match.
+
+    Two rules that fire on overlapping trigger words describe the same act (e.g. "agreed to
+    cooperate" as AGREE and "cooperate" as COOPERATE); the more specific reading wins. Exact
+    duplicates (same rule, same trigger) collapse too.
+    """
+    ranked = sorted(candidates, key=_specificity)
+    kept: list[Event] = []
+    for candidate in ranked:
+        if not any(candidate.event.trigger.overlaps(event.trigger) for event in kept):
+            kept.append(candidate.event)
+    return kept
+
+
+def _specificity(candidate: Candidate) -> tuple[int, int, int, int, Span]:
+    trigger = candidate.event.trigger
+    return (trigger.start - trigger.end, -candidate.slots, -candidate.match_length, candidate.order, trigger)
+
+
+def event_sort_key(event: Event) -> tuple[int, int, str, str]:
+    """Text order, then type and rule id, so equal inputs always give equal output."""
+    return (event.trigger.start, event.trigger.end, event.type, event.rule.id)
