@@ -24,6 +24,8 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from converter.resources import data_path
+
 _ASSETS = Path(__file__).resolve().parent / "render_assets"
 
 # Nesting order when two highlights cover the same range: lower rank is the outer span.
@@ -403,8 +405,26 @@ def graph_nodes(doc: Mapping[str, Any], edges: Sequence[Edge]) -> list[Mapping[s
     return [a for a in actors if str(a.get("id")) in used] if used else actors
 
 
+@cache
+def event_types() -> tuple[str, ...]:
+    """The PLOVER event types in the order the published schema lists them (empty if it cannot be read)."""
+    try:
+        schema = json.loads((data_path("schema") / "v1" / "event.schema.json").read_text(encoding="utf-8"))
+        return tuple(schema["properties"]["type"]["enum"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return ()
+
+
 def type_colour(name: str) -> str:
-    """A stable colour per event type (a hash, so new PLOVER types need no table)."""
+    """A stable colour per event type, the same in every document.
+
+    Schema types get 16 hues 22.5° apart, stepped by 7 so types listed next to each other (which are
+    often drawn together) differ most; any other type falls back to a hash of its name.
+    """
+    known = event_types()
+    if name in known:
+        hue = (known.index(name) * 7 % len(known)) * 360 / len(known)
+        return f"hsl({hue:.0f},70%,{36 if known.index(name) % 2 else 44}%)"
     return f"hsl({zlib.crc32(name.encode('utf-8')) % 360},65%,38%)"
 
 

@@ -356,3 +356,11 @@ def test_sample_document_follows_schema_v1() -> None:
     from converter.validate import check_document
 
     assert check_document(load_sample()) == []
+
+
+def test_each_plover_type_has_its_own_colour() -> None:
+    from converter.render import event_types, type_colour
+
+    assert len(event_types()) == 16
+    assert len({type_colour(name) for name in event_types()}) == 16
+    assert type_colour("SOMETHING_NEW") == type_colour("SOMETHING_NEW")
