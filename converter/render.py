@@ -104,16 +104,17 @@ def _participants(event: Mapping[str, Any], role: str, names: Mapping[str, str])
     return ", ".join(names.get(str(ref), str(ref)) for ref in refs)
 
 
-def event_roles(doc: Mapping[str, Any]) -> dict[tuple[str, int, int], list[str]]:
-    """(actor id, mention start, end) → ["source of CONSULT", ...]: the roles that mention fills."""
-    roles: dict[tuple[str, int, int], list[str]] = {}
+def event_roles(doc: Mapping[str, Any]) -> dict[tuple[str, int, int], list[tuple[str, str]]]:
+    """(actor id, mention start, end) → [("source (CONSULT)", event id), ...]: the roles a mention fills."""
+    roles: dict[tuple[str, int, int], list[tuple[str, str]]] = {}
     length = len(str(doc.get("text", "")))
     for event in _list(doc, "events"):
         for part in _list(event, "participants"):
             where = _span(part.get("mention"), length)
             if where is not None:
                 key = (str(part.get("actor_ref")), *where)
-                roles.setdefault(key, []).append(f"{part.get('role')} ({event.get('type')})")
+                label = f"{part.get('role')} ({event.get('type')})"
+                roles.setdefault(key, []).append((label, str(event.get("id"))))
     return roles
 
 
@@ -135,12 +136,15 @@ def _actor_highlights(doc: Mapping[str, Any], length: int) -> Iterator[Highlight
             where = _span(mention, length)
             if where is None:
                 continue
+            filled = roles.get((actor_id, *where), [])
             fields = _clean([
                 ("actor", actor.get("name")), ("type", actor.get("type")), ("country", actor.get("country")),
                 ("titles", ", ".join(map(str, actor.get("titles") or []))),
-                ("role", "; ".join(roles.get((actor_id, *where), []))), ("rule", _rule(actor)),
+                ("role", "; ".join(label for label, _ in filled)), ("rule", _rule(actor)),
             ])
-            yield Highlight(*where, "actor", (actor_id,), fields, css_token(actor.get("type")))
+            # The events this mention takes part in own it too: picking an event marks its participants.
+            owners = (actor_id, *dict.fromkeys(event_id for _, event_id in filled))
+            yield Highlight(*where, "actor", owners, fields, css_token(actor.get("type")))
 
 
 def _event_highlights(doc: Mapping[str, Any], length: int, names: Mapping[str, str]) -> Iterator[Highlight]:

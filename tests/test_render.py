@@ -364,3 +364,12 @@ def test_each_plover_type_has_its_own_colour() -> None:
     assert len(event_types()) == 16
     assert len({type_colour(name) for name in event_types()}) == 16
     assert type_colour("SOMETHING_NEW") == type_colour("SOMETHING_NEW")
+
+
+def test_an_event_owns_its_trigger_time_quantity_and_participant_mentions() -> None:
+    doc = load_sample()
+    view = read_page(render_html(doc))
+    for event in doc["events"]:
+        owned = sorted("".join(view.pieces[i]) for i, owners in view.owners.items() if event["id"] in owners.split())
+        spans = [event["trigger"], event["time"], event["quantity"], *(p["mention"] for p in event["participants"])]
+        assert owned == sorted(s["text"] for s in spans if s)

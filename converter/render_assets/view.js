@@ -64,6 +64,11 @@
     showDetails(index);
   });
 
+  document.getElementById("text").addEventListener("mouseover", function (event) {
+    var el = event.target.closest ? event.target.closest(".h") : null;
+    if (el) { showDetails(el.getAttribute("data-h")); }
+  });
+
   Array.prototype.forEach.call(document.querySelectorAll("#filters input"), function (box) {
     box.addEventListener("change", function () {
       document.body.classList.toggle("hide-" + box.value, !box.checked);
