@@ -54,7 +54,7 @@ MIN_CONTENT_TOKENS = 2
 MIN_UNATTRIBUTED_QUOTE_WORDS = 4
 """An unattributed quote shorter than this is a scare quote or a title, not a claim ("so-called “peace”")."""
 
-MAX_NEXT_SENTENCE_TAIL = 8
+MAX_NEXT_SENTENCE_TAIL = 4
 """An attribution found in the sentence after a quote must end that sentence within this many tokens,
 so "“We are ready.” Russia said it would send troops." does not hand the quote to Russia."""
 
@@ -342,29 +342,37 @@ def quote_window(segments: Segments, quote: Quote) -> tuple[list[Sentence], int]
 
 def attribute_quote(segments: Segments, mentions: Mentions, quote: Quote,
                     rules: Sequence[tuple[tuple[int, int], Any]], lists: Lists) -> Candidate | None:
-    """The first quote rule (in precedence order) that attributes this quote, if any."""
+    """The first quote rule (in precedence order) that attributes this quote, if any.
+
+    An attribution inside the quote's own sentences is preferred to one in the next sentence, whatever
+    the rule order: in "“A,” she said, “B.” He left." the second part belongs to "she said".
+    """
     window, last_inside = quote_window(segments, quote)
     if not window:
         return None
     tokens = window_tokens(segments, mentions, window)
     limit = window[last_inside].span.end
+    matches = list(quote_matches(segments, mentions, quote, tokens, rules, lists))
+    inside = [c for c, end in matches if end <= limit]
+    outside = [c for c, end in matches if end > limit and next_tail(tokens, end, window[-1].span.end)]
+    return (inside or outside or [None])[0]
+
+
+def quote_matches(segments: Segments, mentions: Mentions, quote: Quote, tokens: Sequence[Token],
+                  rules: Sequence[tuple[tuple[int, int], Any]], lists: Lists) -> Iterable[tuple[Candidate, int]]:
+    """Every quote-rule match whose content is this quote, with the character offset where it ends."""
     for rank, rule in rules:
         if not rule.id.startswith(QUOTE_PREFIX):
             continue
         for match in rule.pattern.find_all(tokens, mentions=mentions):
             candidate = build_candidate(rule, rank, tokens, match, segments.text, lists)
-            if candidate is None or candidate.quote is not quote:
-                continue
-            if tail_is_short(tokens, match, limit, window[-1].span.end):
-                return candidate
-    return None
+            if candidate is not None and candidate.quote is quote:
+                yield candidate, tokens[match.end - 1].span.end
 
 
-def tail_is_short(tokens: Sequence[Token], match: Any, limit: int, window_end: int) -> bool:
-    """An attribution reaching into the next sentence must close that sentence (see MAX_NEXT_SENTENCE_TAIL)."""
-    if tokens[match.end - 1].span.end <= limit:
-        return True
-    tail = [t for t in tokens[match.end :] if t.span.start < window_end and t.kind not in PUNCT_KINDS]
+def next_tail(tokens: Sequence[Token], end: int, window_end: int) -> bool:
+    """An attribution reaching into the next sentence must close it (see MAX_NEXT_SENTENCE_TAIL)."""
+    tail = [t for t in tokens if end <= t.span.start < window_end and t.kind not in PUNCT_KINDS]
     return len(tail) <= MAX_NEXT_SENTENCE_TAIL
 
 

@@ -1,0 +1,320 @@
+"""Stage 4 (claims): quotes, indirect speech, according-to, unattributed passives, hedges, about.
+
+Actors are named by hand in each test (tests/claims_helpers.py) so a failure here is an attribution
+failure, not a mention-finding one. Names, places and wording vary on purpose: rules must generalize.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claims_helpers import claim_ruleset, claims_of, describe
+from converter.model import Event, RuleRef, Span
+from converter.resources import data_path
+from converter.rulefiles import load_rule_file
+
+RULES = claim_ruleset()
+
+
+def run(text: str, actors: tuple[str, ...] = (), pronouns: dict[str, str] | None = None,
+        events: tuple[Event, ...] = ()) -> list[dict]:
+    return [describe(text, c) for c in claims_of(text, actors, pronouns, events, RULES)]
+
+
+def only(text: str, actors: tuple[str, ...] = (), pronouns: dict[str, str] | None = None) -> dict:
+    found = run(text, actors, pronouns)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --------------------------------------------------------------------------- direct quotes
+
+
+def test_quote_then_speaker_and_verb_is_a_direct_claim_without_marks_or_comma() -> None:
+    text = "“The ceasefire is holding for now,” Guterres said."
+    claim = only(text, ("Guterres",))
+    assert claim["kind"] == "direct"
+    assert claim["speaker"] == "Guterres" and claim["cue"] == "said"
+    assert claim["content"] == "The ceasefire is holding for now"
+
+
+def test_inverted_attribution_after_a_quote() -> None:
+    claim = only("“We will rebuild every school,” said Mayor Vitali Klitschko.", ("Mayor Vitali Klitschko",))
+    assert (claim["speaker"], claim["cue"], claim["rule"]) == (
+        "Mayor Vitali Klitschko", "said", "claims.quote.after_inverted")
+
+
+def test_speaker_then_colon_then_quote() -> None:
+    claim = only("In a televised address, Ruto said: “No one is above the law.”", ("Ruto",))
+    assert (claim["kind"], claim["speaker"], claim["content"]) == ("direct", "Ruto", "No one is above the law")
+
+
+def test_speaker_and_verb_directly_before_a_quote() -> None:
+    claim = only("Sheinbaum told reporters “Mexico will not accept tariffs.”", ("Sheinbaum",))
+    assert (claim["speaker"], claim["content"]) == ("Sheinbaum", "Mexico will not accept tariffs")
+
+
+def test_split_quote_gives_one_claim_per_part_sharing_speaker_and_cue() -> None:
+    text = "“We have no choice,” Erdogan said, “but to defend our borders.”"
+    found = run(text, ("Erdogan",))
+    assert [c["content"] for c in found] == ["We have no choice", "but to defend our borders"]
+    assert {(c["speaker"], c["cue"], c["kind"]) for c in found} == {("Erdogan", "said", "direct")}
+
+
+def test_pronoun_speaker_is_resolved_and_its_span_is_the_pronoun() -> None:
+    text = "Albanese spoke in Canberra. “Australia stands with its partners,” he said."
+    claim = only(text, ("Albanese",), {"he": "Albanese"})
+    assert claim["speaker"] == "Albanese" and claim["speaker_text"] == "he"
+
+
+def test_multi_sentence_quote_attributed_at_its_end() -> None:
+    text = ("“The collusion poses a grave threat to the region. We must prepare countermeasures,” "
+            "President Lai asserted during a security meeting in Taipei on Tuesday.")
+    claim = only(text, ("President Lai", "Taipei"))
+    assert claim["speaker"] == "President Lai" and claim["cue"] == "asserted"
+    assert claim["content"] == ("The collusion poses a grave threat to the region. "
+                                "We must prepare countermeasures")
+
+
+def test_attribution_in_the_next_sentence() -> None:
+    text = "“The border stays closed.” Orban said on Friday. The talks resume next week."
+    claim = only(text, ("Orban",))
+    assert (claim["speaker"], claim["content"]) == ("Orban", "The border stays closed")
+
+
+def test_next_sentence_with_its_own_content_does_not_take_the_quote() -> None:
+    text = "“We are ready for anything.” Moscow said it would send more troops to the region."
+    found = run(text, ("Moscow",))
+    quote = [c for c in found if c["kind"] == "direct"]
+    assert quote and quote[0]["speaker"] is None
+    assert any(c["kind"] == "indirect" and c["speaker"] == "Moscow" for c in found)
+
+
+def test_quote_continued_into_the_next_paragraph_keeps_its_speaker() -> None:
+    text = ("“We did everything we could,” Colonel Ahmed Saleh said. “We protected civilians.\n"
+            "“There will be an inquiry and those responsible will answer for it.”")
+    found = run(text, ("Colonel Ahmed Saleh",))
+    assert [c["speaker"] for c in found] == ["Colonel Ahmed Saleh"] * 3
+    assert [c["rule"] for c in found][1:] == ["claims.quote.after_previous", "claims.quote.continued"]
+    assert found[2]["content"] == "There will be an inquiry and those responsible will answer for it"
+
+
+def test_unattributed_quote_keeps_a_null_speaker() -> None:
+    claim = only("“Nobody here has slept for three days.” The shelling continued overnight.")
+    assert claim["kind"] == "direct" and claim["speaker"] is None and claim["cue"] is None
+
+
+def test_scare_quotes_are_not_claims() -> None:
+    assert run("Moscow calls the invasion a “special military operation.”".replace(".”", "”."), ("Moscow",)) == []
+
+
+# --------------------------------------------------------------------------- indirect speech
+
+
+@pytest.mark.parametrize(
+    ("text", "actors", "speaker", "content"),
+    [
+        ("The Kremlin said on Thursday that the talks had been postponed.", ("The Kremlin",), "The Kremlin",
+         "the talks had been postponed"),
+        ("Modi told Reuters that India would not join the sanctions.", ("Modi", "Reuters", "India"), "Modi",
+         "India would not join the sanctions"),
+        ("Zelenskyy said Ukraine needed more air defense systems.", ("Zelenskyy", "Ukraine"), "Zelenskyy",
+         "Ukraine needed more air defense systems"),
+        ("Borrell emphasized that the aid package was unprecedented.", ("Borrell",), "Borrell",
+         "the aid package was unprecedented"),
+        ("Three soldiers were wounded in the attack, Pakistan's army said on Monday.", ("Pakistan",), "Pakistan",
+         "Three soldiers were wounded in the attack"),
+        ("Antonio Guterres, the U.N. secretary-general, stated that the blockade must end.", ("Antonio Guterres",),
+         "Antonio Guterres", "the blockade must end"),
+        ("Netanyahu's office said the delegation would travel to Cairo.", ("Netanyahu", "Cairo"), "Netanyahu",
+         "the delegation would travel to Cairo"),
+        ("Seoul revealed that two drones had crossed the border.", ("Seoul",), "Seoul",
+         "two drones had crossed the border"),
+    ],
+)
+def test_indirect_speech(text: str, actors: tuple[str, ...], speaker: str, content: str) -> None:
+    claim = only(text, actors)
+    assert (claim["kind"], claim["speaker"], claim["content"]) == ("indirect", speaker, content)
+
+
+def test_pronoun_speaker_of_indirect_speech() -> None:
+    text = "Merz arrived in Kyiv. He indicated that Germany would send more air defense."
+    claim = only(text, ("Merz", "Kyiv", "Germany"), {"He": "Merz"})
+    assert (claim["speaker"], claim["speaker_text"], claim["cue"]) == ("Merz", "He", "indicated")
+
+
+def test_refrained_but_mentioned_that() -> None:
+    text = "Kallas refrained from naming the countries but mentioned that three states had blocked the deal."
+    claim = only(text, ("Kallas",))
+    assert (claim["speaker"], claim["cue"], claim["content"]) == (
+        "Kallas", "mentioned", "three states had blocked the deal")
+
+
+def test_group_speaker_without_an_actor_stays_null() -> None:
+    claim = only("The power plant was shelled overnight, officials said.")
+    assert (claim["speaker"], claim["cue"], claim["content"]) == (None, "said", "The power plant was shelled overnight")
+
+
+def test_group_speaker_from_an_actor_speaks_for_it() -> None:
+    text = "Officials from Japan's defense ministry indicated that the missile landed at sea."
+    claim = only(text, ("Japan",))
+    assert (claim["speaker"], claim["content"]) == ("Japan", "the missile landed at sea")
+
+
+def test_nested_relay_keeps_the_first_speaker_and_cuts_the_relay() -> None:
+    text = ("Pentagon officials indicated that the brigade may redeploy soon, as elaborated by Jack Reed, "
+            "a senator who attended the briefing.")
+    claim = only(text, ("Pentagon", "Jack Reed"))
+    assert (claim["speaker"], claim["content"], claim["rule"]) == (
+        "Pentagon", "the brigade may redeploy soon", "claims.indirect.said_that_relayed")
+    assert claim["hedges"] == [("may", "uncertainty")] and claim["certainty"] == "possible"
+
+
+def test_partial_quote_inside_indirect_speech_is_mixed() -> None:
+    text = ("Ramaphosa criticised the new tariffs, labeling them a potential “economic disaster” "
+            "for the region.")
+    claim = only(text, ("Ramaphosa",))
+    assert claim["kind"] == "mixed"
+    assert "“economic disaster”" in claim["content"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Macron said nothing.", "She declined to say when the troops would leave.",
+     "Asked about the report, Lavrov did not say whether Moscow had agreed."],
+)
+def test_negated_speech_is_no_claim(text: str) -> None:
+    assert run(text, ("Macron", "Lavrov", "Moscow"), {"She": "Macron"}) == []
+
+
+def test_passive_reporting_verb_does_not_make_the_subject_a_speaker() -> None:
+    claim = only("Iran is reported to have supplied drones to Russia.", ("Iran", "Russia"))
+    assert claim["speaker"] is None and claim["rule"] == "claims.unattributed.passive_hearsay"
+
+
+# --------------------------------------------------------------------------- according to, relays
+
+
+def test_according_to_leading_and_trailing() -> None:
+    lead = only("According to the Red Cross, at least 40 people died in the floods.", ("the Red Cross",))
+    trail = only("At least 40 people died in the floods, according to the Red Cross.", ("the Red Cross",))
+    for claim in (lead, trail):
+        assert (claim["kind"], claim["speaker"], claim["content"]) == (
+            "according_to", "the Red Cross", "at least 40 people died in the floods".capitalize()
+            if claim is trail else "at least 40 people died in the floods")
+    assert lead["cue"] == "According to"
+
+
+def test_relay_phrase_attaches_the_preceding_clause() -> None:
+    text = "The two leaders agreed to exchange envoys, as highlighted by Lula's office."
+    claim = only(text, ("Lula",))
+    assert (claim["kind"], claim["speaker"], claim["cue"], claim["content"]) == (
+        "according_to", "Lula", "as highlighted by", "The two leaders agreed to exchange envoys")
+
+
+# --------------------------------------------------------------------------- unattributed, hedges
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "hedge_kind", "certainty"),
+    [
+        ("Furthermore, Venezuela is believed to be receiving Iranian drones.", "is believed to", "belief", "probable"),
+        ("Additionally, the militia stands accused of recruiting children.", "stands accused of", "hearsay", "possible"),
+        ("The general is said to have fled the capital.", "is said to", "hearsay", "probable"),
+    ],
+)
+def test_unattributed_passives(text: str, cue: str, hedge_kind: str, certainty: str) -> None:
+    claim = only(text, ("Venezuela",))
+    assert (claim["speaker"], claim["cue"], claim["certainty"]) == (None, cue, certainty)
+    assert (cue, hedge_kind) in claim["hedges"]
+    assert not claim["content"].lower().startswith(("furthermore", "additionally"))
+
+
+def test_weakest_hedge_sets_certainty_and_a_month_is_no_hedge() -> None:
+    text = "Nairobi said in May that the rebels had reportedly withdrawn and might regroup."
+    found = claims_of(text, ("Nairobi",), None, (), RULES, times=("in May",))
+    assert len(found) == 1
+    claim = describe(text, found[0])
+    assert [h for h, _ in claim["hedges"]] == ["reportedly", "might"]
+    assert claim["certainty"] == "possible"
+
+
+def test_reporting_verb_is_not_its_own_hedge() -> None:
+    claim = only("Reuters reported that the port had reopened.", ("Reuters",))
+    assert claim["hedges"] == [] and claim["certainty"] == "certain"
+
+
+# --------------------------------------------------------------------------- about, spans
+
+
+def test_about_lists_events_whose_trigger_is_in_the_content() -> None:
+    text = "Oslo said that troops crossed the border. Troops crossed again."
+    trigger_in = text.index("crossed")
+    trigger_out = text.index("crossed", trigger_in + 1)
+    events = tuple(
+        Event("MOBILIZE", Span(t, t + 7), Span(0, len(text)), 0, (), "asserted", RuleRef("tests.event", 1))
+        for t in (trigger_in, trigger_out)
+    )
+    claims = claims_of(text, ("Oslo",), None, events, RULES)
+    assert [c.about for c in claims] == [(0,)]
+
+
+NAMES = st.sampled_from(["Ruto", "Lula", "Meloni", "Albanese", "Sheinbaum", "Tusk", "Kagame"])
+VERBS = st.sampled_from(["said", "stated", "noted", "warned", "insisted", "argued", "explained", "added"])
+CLAUSES = st.sampled_from(["the talks had collapsed", "aid convoys were blocked near the border",
+                           "the election would be held in June", "two ships were seized overnight"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=NAMES, verb=VERBS, clause=CLAUSES, shape=st.integers(0, 3))
+def test_spans_slice_exactly_and_exclude_the_attribution(name: str, verb: str, clause: str, shape: int) -> None:
+    sentence = [f"{name} {verb} that {clause}.", f"{clause.capitalize()}, {name} {verb}.",
+                f"“{clause.capitalize()},” {name} {verb}.", f"{name} {verb}: “{clause.capitalize()}.”"][shape]
+    text = "In Geneva on Monday the talks went on. " + sentence
+    claims = claims_of(text, (name,), None, (), RULES)
+    assert len(claims) == 1
+    claim = claims[0]
+    assert claim.content.slice(text).lower() == clause.lower()
+    assert claim.speaker_span is not None and claim.speaker_span.slice(text) == name
+    assert claim.cue is not None and claim.cue.slice(text) == verb
+    assert not claim.content.overlaps(claim.cue) and not claim.content.overlaps(claim.speaker_span)
+
+
+# --------------------------------------------------------------------------- rule examples
+
+
+def _rule_examples() -> list:
+    cases = []
+    for path in sorted((data_path("rules") / "claims").glob("*.yaml")):
+        data = load_rule_file(path).data
+        for rule in data["rules"]:
+            rule_id = f"{data['id']}.{rule['id']}"
+            examples = rule.get("examples", {})
+            cases += [pytest.param(rule_id, ex["text"], ex["expect"], id=f"{rule_id}:match{i}")
+                      for i, ex in enumerate(examples.get("match", []))]
+            cases += [pytest.param(rule_id, text, None, id=f"{rule_id}:no_match{i}")
+                      for i, text in enumerate(examples.get("no_match", []))]
+    return cases
+
+
+@pytest.mark.parametrize(("rule_id", "text", "expect"), _rule_examples())
+def test_rule_examples(rule_id: str, text: str, expect: dict | None) -> None:
+    """Each example, with its expected speaker given as the only actor, yields (or not) a claim of its rule."""
+    speaker = (expect or {}).get("speaker")
+    found = run(text, (speaker,) if speaker else ())
+    mine = [c for c in found if c["rule"] == rule_id]
+    if expect is None:
+        assert mine == [], found
+        return
+    wanted = {"kind": expect["kind"], "speaker": speaker, "content": expect["content"]}
+    assert wanted in [{k: c[k] for k in wanted} for c in mine], found
+
+
+def test_every_claim_rule_file_is_in_the_ruleset() -> None:
+    ids = {r.id.rsplit(".", 1)[0] for r in RULES.claims}
+    assert ids == {"claims.quote", "claims.indirect", "claims.according_to", "claims.unattributed"}
+    assert Path(data_path("rules") / "lexicon" / "hedges.yaml").is_file()
