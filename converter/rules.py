@@ -154,9 +154,17 @@ def _load_cached(dirs: tuple[Path, ...]) -> RuleSet:
     )
 
 
+#: File kinds this module builds from, so their schema errors stop loading. Lexicon kinds
+#: (gazetteer, wordlists) are checked by ``lexicon.py`` as it reads them and by ``aec rules lint``.
+_STRICT_KINDS = frozenset({"events", "claims", "actors", "inflections"})
+
+
 def _checked(path: Path) -> RuleFile:
     rule_file = load_rule_file(path)
-    check_rule_file(rule_file)
+    if not isinstance(rule_file.data, dict):
+        raise RuleError("a rule file must be a mapping with `kind`, `id` and `description`", rule_file.where())
+    if rule_file.data.get("kind") in _STRICT_KINDS or "kind" not in rule_file.data:
+        check_rule_file(rule_file)
     return rule_file
 
 

@@ -1,0 +1,154 @@
+"""The pattern language: each construct, priorities, captures, errors, and the linear-time guarantee."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from converter.errors import Location, PatternError
+from converter.model import Actor, ActorMention, Mentions, RuleRef, Span, Token
+from converter.pattern import Budget, Inflections, SuffixRule, compile_pattern, shipped_inflections
+
+WORDLISTS = {
+    "say": SimpleNamespace(entries=(SimpleNamespace(tokens=("said",)), SimpleNamespace(tokens=("according", "to")))),
+    "empty": SimpleNamespace(entries=()),
+}
+TYPES = {"lee": "person", "kim": "person", "rus": "country", "prk": "country", "chn": "country"}
+
+
+def toks(text: str) -> list[Token]:
+    """`A:key` is an actor token, `T:x` a time, punctuation marks are punct, everything else a word."""
+    out, pos = [], 0
+    for word in text.split():
+        span = Span(pos, pos + len(word))
+        if word.startswith("A:"):
+            out.append(Token(span, word[2:], "actor", ActorMention(span, word[2:], 0)))
+        elif word.startswith("T:"):
+            out.append(Token(span, word[2:], "time"))
+        else:
+            out.append(Token(span, word, "punct" if word in {",", ".", ":"} else "word"))
+        pos += len(word) + 1
+    return out
+
+
+MENTIONS = Mentions(tuple(Actor(k, k, t, RuleRef("t", 1)) for k, t in TYPES.items()), (), (), ())
+
+
+def find(pattern: str, text: str, **kw):
+    compiled = compile_pattern(pattern, WORDLISTS)
+    return [(m.start, m.end, m.captures) for m in compiled.find_all(toks(text), mentions=MENTIONS, **kw)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ("met", "Lee MET Kim", [(1, 2, {})]),
+        ('"," and', "a , and b", [(1, 3, {})]),
+        ('"\'s"', "A:lee 's aide", [(1, 2, {})]),
+        ("~visit", "he visited and visits , visiting", [(1, 2, {}), (3, 4, {}), (5, 6, {})]),
+        ("~send", "troops were sent", [(2, 3, {})]),
+        ("@say", "he said it", [(1, 2, {})]),
+        ("@say $who", "according to A:lee", [(0, 3, {"who": (2, 3)})]),
+        ("%time", "on T:Monday", [(1, 2, {})]),
+        ("%start a", "a a", [(0, 1, {})]),
+        ("a %end", "a a", [(1, 2, {})]),
+        ("a ( b | c d ) e", "a c d e a b e", [(0, 4, {}), (4, 7, {})]),
+        ("a [b] c", "a c a b c", [(0, 2, {}), (2, 5, {})]),
+        ("a b? c", "a b c", [(0, 3, {})]),
+        ("a b+ c", "a c a b b c", [(2, 6, {})]),
+        ("a b* c", "a c", [(0, 2, {})]),
+        ("<x: b+> b", "b b b", [(0, 3, {"x": (0, 2)})]),
+        ("<x: b+?> b", "b b b", [(0, 2, {"x": (0, 1)})]),
+        ("a ..2 b", "a x x b a x x x b", [(0, 4, {})]),
+        ("a ... b", "a x b x b", [(0, 3, {})]),
+        ("a <rest: ...> %end", "a x y", [(0, 3, {"rest": (1, 3)})]),
+    ],
+)
+def test_each_construct_matches_what_the_reference_says(pattern, text, expected):
+    assert find(pattern, text) == expected
+
+
+def test_a_role_slot_captures_a_coordinated_actor_phrase():
+    assert find("$source ~meet", "A:lee , A:kim and A:rus met") == [(0, 6, {"source": (0, 5)})]
+    assert find("$source ~meet", "A:lee and A:kim met") == [(0, 4, {"source": (0, 3)})]
+    assert find("$source ~meet $target", "A:lee met A:kim and A:rus .") == [(0, 5, {"source": (0, 1), "target": (2, 5)})]
+
+
+def test_typed_slots_only_accept_actors_of_those_types():
+    assert find("$speaker:person said", "A:rus said , A:lee said") == [(3, 5, {"speaker": (3, 4)})]
+    assert find("$x:country|person said", "A:rus said") == [(0, 2, {"x": (0, 1)})]
+
+
+def test_matches_are_leftmost_and_do_not_overlap():
+    assert find("a a", "a a a a a") == [(0, 2, {}), (2, 4, {})]
+
+
+def test_lazy_gap_prefers_the_nearest_end_and_greedy_star_the_farthest():
+    assert find("<g: a ...> b", "a b b") == [(0, 2, {"g": (0, 1)})]
+    assert find("<g: a %word*> b", "a b b") == [(0, 3, {"g": (0, 2)})]
+
+
+def test_trigger_is_the_first_word_element_unless_captured():
+    first = compile_pattern("$s ..2 ~visit $t", WORDLISTS).find_all(toks("A:lee quickly visited A:rus"))[0]
+    assert first.trigger == (2, 3)
+    named = compile_pattern("said <trigger: ~visit>", WORDLISTS).find_all(toks("said visit"))[0]
+    assert named.trigger == (1, 2)
+
+
+def test_multi_word_list_entries_match_token_sequences_longest_first():
+    pattern = compile_pattern("<cue: @say>", WORDLISTS)
+    assert [m.captures["cue"] for m in pattern.find_all(toks("according to him , he said"))] == [(0, 2), (5, 6)]
+
+
+def test_an_empty_word_list_never_matches_and_is_recorded():
+    pattern = compile_pattern("@empty", WORDLISTS)
+    assert pattern.find_all(toks("anything at all")) == []
+    assert pattern.empty_lists == ("empty",)
+
+
+def test_inflections_come_from_data_rules_and_irregular_table():
+    inflections = Inflections((SuffixRule("past", "$", "ed"),), {"go": {"past": ("went",)}}, ())
+    assert inflections.forms("walk") == {"walk", "walked"}
+    assert inflections.forms("go") == {"go", "went"}
+    shipped = shipped_inflections()
+    for lemma, form in [("meet", "met"), ("seek", "sought"), ("strike", "struck"), ("try", "tried"), ("plan", "planned")]:
+        assert form in shipped.forms(lemma)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "column", "fragment"),
+    [
+        ("$a ~visit )", 10, "unexpected ')'"),
+        ("(a b", 4, "expected ')'"),
+        ("@nolist", 0, "unknown word list @nolist"),
+        ("%foo", 0, "unknown token kind %foo"),
+        ("a ..99", 2, "longer than"),
+        ("$x:robot", 0, "unknown actor type 'robot'"),
+        ("a # b", 2, "unexpected character '#'"),
+        ("", 0, "empty pattern"),
+    ],
+)
+def test_pattern_errors_point_at_the_offending_character(pattern, column, fragment):
+    with pytest.raises(PatternError) as caught:
+        compile_pattern(pattern, WORDLISTS, where=Location("r.yaml", 7, 14))
+    err = caught.value
+    assert fragment in err.message
+    assert (err.location.path, err.location.line, err.location.column) == ("r.yaml", 7, 14 + column)
+    assert err.message.splitlines()[-1] == "    " + " " * column + "^"
+
+
+def test_a_pathological_pattern_on_5000_tokens_stays_within_a_linear_step_budget():
+    pattern = compile_pattern("(a* | a*)* (a | a)* ... b", WORDLISTS)
+    budget = Budget(10**9)
+    assert pattern.find_all(toks(" ".join(["a"] * 5000)), budget=budget) == []
+    assert budget.used < 5000 * len(pattern.program) * 4
+    assert not budget.exceeded
+
+
+def test_exceeding_the_budget_stops_the_rule_and_says_so():
+    pattern = compile_pattern("a ... b", WORDLISTS)
+    budget = Budget(1000)
+    pattern.find_all(toks(" ".join(["a"] * 5000)), budget=budget)
+    assert budget.exceeded
+    assert budget.used <= 1000 + 5 * len(pattern.program)
