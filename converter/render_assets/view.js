@@ -19,6 +19,7 @@
   function showDetails(index) {
     var list = document.getElementById("details-list");
     list.textContent = "";
+    document.querySelector("#details .hint").hidden = true;
     var entry = data.details[index];
     if (!entry) { return; }
     entry[1].forEach(function (field) {
@@ -42,14 +43,20 @@
     return first;
   }
 
+  // The highlight whose details describe a picked item: an event's trigger, a claim's content.
+  var MAIN_KIND = {"pick-actor": "k-actor", "pick-event": "k-event", "pick-claim": "k-content"};
+
   function pickItem(button) {
     var id = button.getAttribute("data-pick");
     var first = selectWhere(function (el) { return owners(el).indexOf(id) >= 0; });
     button.classList.add("on");
-    if (first) {
-      showDetails(first.getAttribute("data-h"));
-      if (first.scrollIntoView) { first.scrollIntoView({block: "center"}); }
-    }
+    if (!first) { return; }
+    var kind = MAIN_KIND[Array.prototype.filter.call(button.classList, function (c) { return MAIN_KIND[c]; })[0]];
+    var main = pieces.filter(function (el) {
+      return el.classList.contains("sel") && el.classList.contains(kind);
+    })[0] || first;
+    showDetails(main.getAttribute("data-h"));
+    if (first.scrollIntoView) { first.scrollIntoView({block: "center"}); }
   }
 
   picks.forEach(function (button) {
@@ -111,6 +118,12 @@
     clearSelection();
     result.errors = errors;
     document.getElementById("selftest").textContent = JSON.stringify(result);
+  }
+
+  // #pick=<id> opens the page with that actor, event or claim picked (a link to one item).
+  if (window.location.hash.indexOf("#pick=") === 0) {
+    var wanted = decodeURIComponent(window.location.hash.slice(6));
+    picks.forEach(function (button) { if (button.getAttribute("data-pick") === wanted) { pickItem(button); } });
   }
 
   if (window.location.hash === "#selftest") {
