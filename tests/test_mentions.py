@@ -1,0 +1,259 @@
+"""Stage 2 (actor mentions): every rule's YAML examples, the constructions of news prose, coreference,
+and the invariants (total, non-overlapping, deterministic, fast)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from converter.actors import load_actor_words
+from converter.lexicon import load_lexicon
+from converter.mentions import find_mentions
+from converter.model import Actor, Mentions
+from converter.segment import segment
+
+
+def mentions_of(text: str) -> Mentions:
+    return find_mentions(segment(text), load_lexicon())
+
+
+def actor_named(found: Mentions, name: str) -> Actor:
+    matches = [a for a in found.actors if a.name == name]
+    assert matches, f"no actor {name!r} in {[(a.name, a.type) for a in found.actors]}"
+    return matches[0]
+
+
+def surfaces(found: Mentions, text: str, actor: Actor, pronoun: bool = False) -> list[str]:
+    return [m.span.slice(text) for m in found.actor_mentions if m.actor == actor.key and m.pronoun == pronoun]
+
+
+# --------------------------------------------------------------------------- rule examples from YAML
+
+
+def _examples(kind: str) -> list[tuple[str, object]]:
+    cases = []
+    for rule_id, info in sorted(load_actor_words().rules.items()):
+        for example in info.examples.get(kind) or ():
+            cases.append(pytest.param(rule_id, example, id=f"{rule_id}:{str(example)[:40]}"))
+    return cases
+
+
+@pytest.mark.parametrize(("rule_id", "example"), _examples("match"))
+def test_rule_example_matches(rule_id: str, example: dict) -> None:
+    text, expect = example["text"], example["expect"]
+    found = mentions_of(text)
+    actor = actor_named(found, expect["actor"])
+    assert actor.type == expect["type"]
+    for field in ("country", "sector"):
+        if field in expect:
+            assert getattr(actor, field) == expect[field], field
+    assert set(expect.get("titles", ())) <= set(actor.titles)
+    if "mentions" in expect:
+        assert len(surfaces(found, text, actor)) == expect["mentions"]
+    if "pronouns" in expect:
+        assert len(surfaces(found, text, actor, pronoun=True)) == expect["pronouns"]
+    used = {m.rule.id for m in found.actor_mentions if m.actor == actor.key} | {actor.rule.id}
+    assert rule_id in used, f"{rule_id} not among the rules that found {actor.name}: {used}"
+
+
+@pytest.mark.parametrize(("rule_id", "example"), _examples("no_match"))
+def test_rule_example_does_not_match(rule_id: str, example: str) -> None:
+    found = mentions_of(example)
+    assert not [m for m in found.actor_mentions if m.rule and m.rule.id == rule_id]
+
+
+def test_every_rule_has_a_matching_example() -> None:
+    for rule_id, info in load_actor_words().rules.items():
+        assert info.examples.get("match"), rule_id
+
+
+# --------------------------------------------------------------------------- people
+
+
+def test_titled_person_with_demonym_takes_country_sector_and_title() -> None:
+    text = "Brazilian President Luiz Inacio Lula da Silva met reporters."
+    person = actor_named(mentions_of(text), "Luiz Inacio Lula da Silva")
+    assert (person.type, person.country, person.sector, person.titles) == ("person", "BRA", "government", ("President",))
+
+
+def test_a_country_owner_is_its_own_mention_and_the_persons_affiliation() -> None:
+    text = "Japan's Prime Minister Fumio Kishida arrived."
+    found = mentions_of(text)
+    person, country = actor_named(found, "Fumio Kishida"), actor_named(found, "Japan")
+    assert person.affiliation == country.key and person.country == "JPN"
+    assert surfaces(found, text, person) == ["Prime Minister Fumio Kishida"]
+
+
+def test_ranks_stack_and_appositive_adds_title_and_affiliation() -> None:
+    text = "Rear Adm. Dana Whitfield, the Pentagon spokeswoman, spoke. Whitfield declined to comment."
+    found = mentions_of(text)
+    person = actor_named(found, "Dana Whitfield")
+    assert person.titles[0] == "Rear Adm." and "spokeswoman" in person.titles
+    assert person.sector == "military"
+    assert surfaces(found, text, person) == ["Rear Adm. Dana Whitfield", "Whitfield"]
+
+
+def test_a_title_followed_by_a_name_is_not_the_previous_persons_appositive() -> None:
+    text = "Finance Minister Ana Duarte, Foreign Minister Rui Costa and others met."
+    found = mentions_of(text)
+    assert actor_named(found, "Ana Duarte").titles == ("Finance Minister",)
+    assert actor_named(found, "Rui Costa").titles == ("Foreign Minister",)
+
+
+def test_hyphenated_given_names_and_particles_stay_in_the_name() -> None:
+    text = "Kang Min-jung, a lawmaker, spoke. Later Minister Karim bin Salman replied."
+    found = mentions_of(text)
+    assert actor_named(found, "Kang Min-jung").titles == ("lawmaker",)
+    assert actor_named(found, "Karim bin Salman").type == "person"
+
+
+def test_bare_multiword_name_is_a_person_but_not_after_a_determiner() -> None:
+    found = mentions_of("On Friday, Hassan Nasrallah addressed supporters near the Golan Heights.")
+    assert actor_named(found, "Hassan Nasrallah").type == "person"
+    assert not [a for a in found.actors if a.type == "person" and a.name == "Golan Heights"]
+
+
+def test_short_and_titled_later_mentions_join_the_person() -> None:
+    text = "South Korean President Moon Jae-in spoke. Moon said more. President Moon then left. Moon's aides stayed."
+    found = mentions_of(text)
+    person = actor_named(found, "Moon Jae-in")
+    assert surfaces(found, text, person) == ["South Korean President Moon Jae-in", "Moon", "President Moon", "Moon"]
+    assert len([a for a in found.actors if a.type == "person"]) == 1
+
+
+# --------------------------------------------------------------------------- organizations, groups, places
+
+
+def test_possessive_owner_gives_an_organization_its_country() -> None:
+    text = "Iran's Revolutionary Guards Corps said the drills were over."
+    org = actor_named(mentions_of(text), "Revolutionary Guards Corps")
+    assert (org.type, org.country, org.sector) == ("organization", "IRN", "military")
+
+
+def test_acronym_in_parentheses_is_an_alias_for_later_mentions() -> None:
+    text = "The Rapid Support Forces (RSF) shelled the city. Later the RSF withdrew."
+    found = mentions_of(text)
+    org = actor_named(found, "Rapid Support Forces")
+    assert surfaces(found, text, org) == ["Rapid Support Forces", "RSF", "RSF"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country", "sector"),
+    [
+        ("Israeli soldiers entered the camp.", "Israeli soldiers", "ISR", "military"),
+        ("Chinese officials protested.", "Chinese officials", "CHN", "government"),
+        ("Turkish and Western diplomats met.", "Turkish and Western diplomats", None, "government"),
+        ("Polish border troops held the line.", "Polish border troops", "POL", "military"),
+    ],
+)
+def test_demonym_plus_group_noun_is_a_group(text: str, name: str, country: str | None, sector: str) -> None:
+    group = actor_named(mentions_of(text), name)
+    assert (group.type, group.country, group.sector) == ("group", country, sector)
+
+
+@pytest.mark.parametrize("text", ["Ukrainian advances slowed.", "In March the rains came.", "Russian assistance grew."])
+def test_no_actor_from_demonym_adjectives_or_months(text: str) -> None:
+    assert mentions_of(text).actors == ()
+
+
+def test_capital_after_locative_preposition_is_a_place_elsewhere_the_state() -> None:
+    text = "Talks were held in Ankara. Ankara rejected the offer."
+    found = mentions_of(text)
+    place = actor_named(found, "Ankara")
+    assert (place.type, place.country) == ("location", "TUR")
+    assert actor_named(found, "Turkey").type == "country"
+
+
+def test_place_name_before_a_place_noun_is_a_location() -> None:
+    found = mentions_of("Shelling hit the Zaporizhzhia region overnight.")
+    assert actor_named(found, "Zaporizhzhia region").type == "location"
+
+
+# --------------------------------------------------------------------------- coreference
+
+
+def test_elliptic_form_needs_the_full_name_first() -> None:
+    assert not [a for a in mentions_of("The South won the vote.").actors if a.type == "country"]
+    text = "South Korea protested. The South also recalled its envoy."
+    found = mentions_of(text)
+    assert surfaces(found, text, actor_named(found, "South Korea")) == ["South Korea", "The South"]
+
+
+def test_definite_description_refers_to_the_most_recent_fitting_actor() -> None:
+    text = "The World Food Programme warned of famine. Oxfam agreed. The organization asked for funds."
+    found = mentions_of(text)
+    wfp = [m for m in found.actor_mentions if m.span.slice(text) == "The organization"]
+    assert wfp and found.actor(wfp[0].actor).type == "organization"
+
+
+def test_pronouns_resolve_to_recent_fitting_actors_and_are_flagged() -> None:
+    text = "Prime Minister Lena Holm met Finnish troops. She praised them. Sweden said it would help."
+    found = mentions_of(text)
+    assert surfaces(found, text, actor_named(found, "Lena Holm"), pronoun=True) == ["She"]
+    assert surfaces(found, text, actor_named(found, "Finnish troops"), pronoun=True) == ["them"]
+    assert surfaces(found, text, actor_named(found, "Sweden"), pronoun=True) == ["it"]
+
+
+def test_pronoun_does_not_reach_back_more_than_two_sentences() -> None:
+    text = "Gen. Omar Bakr left. Rain fell. Rain fell again. Rain fell once more. He was gone."
+    found = mentions_of(text)
+    assert not [m for m in found.actor_mentions if m.pronoun]
+
+
+def test_dummy_it_is_not_a_reference() -> None:
+    text = "Germany sent aid. It remains to be seen whether more will follow."
+    assert not [m for m in mentions_of(text).actor_mentions if m.pronoun]
+
+
+# --------------------------------------------------------------------------- invariants
+
+
+def _check_invariants(text: str, found: Mentions) -> None:
+    keys = {a.key for a in found.actors}
+    spans = [m.span for m in found.actor_mentions]
+    assert spans == sorted(spans)
+    for before, after in zip(spans, spans[1:]):
+        assert before.end <= after.start, "actor mentions overlap"
+    for m in found.actor_mentions:
+        assert m.actor in keys and 0 <= m.span.start < m.span.end <= len(text)
+        assert m.span.slice(text).strip() == m.span.slice(text)
+    for actor in found.actors:
+        assert actor.affiliation is None or actor.affiliation in keys
+        assert [m for m in found.actor_mentions if m.actor == actor.key and not m.pronoun]
+
+
+WORDS = st.sampled_from(
+    ["President", "Kim", "Lee", "the", "North", "Korean", "troops", "said", ",", ".", "Russia", "'s", "he", "it",
+     "Ministry", "of", "Defense", "(", "SDF", ")", "in", "Washington", "von", "Maj.", "Gen.", "March", "and", "\u201c"]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(WORDS, max_size=40), st.text(max_size=30))
+def test_any_text_gives_well_formed_mentions(words: list[str], noise: str) -> None:
+    text = " ".join(words) + " " + noise
+    _check_invariants(text, mentions_of(text))
+
+
+def test_the_seed_article_is_well_formed_and_deterministic() -> None:
+    with open("seeds/ap-north-korea-russia-troops.txt", encoding="utf-8") as handle:
+        text = handle.read()
+    first, second = mentions_of(text), mentions_of(text)
+    _check_invariants(text, first)
+    assert first == second
+
+
+def test_time_grows_linearly_with_text_length() -> None:
+    paragraph = ("Foreign Minister Choe Son Hui met Russian officials in Moscow. She said the Ministry of "
+                 "Defense (MOD) and North Korean troops were ready. ") * 20
+    mentions_of(paragraph)
+    started = time.perf_counter()
+    mentions_of(paragraph)
+    small = time.perf_counter() - started
+    started = time.perf_counter()
+    mentions_of(paragraph * 8)
+    big = time.perf_counter() - started
+    assert big < max(small, 0.01) * 8 * 3
