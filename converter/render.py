@@ -214,8 +214,8 @@ def _open_tag(index: int, item: Highlight, continued: bool) -> str:
     classes = " ".join(c for c in ("h", f"k-{item.kind}", f"g-{KIND_GROUP.get(item.kind, item.kind)}",
                                    f"t-{item.css}" if item.css else "", "cont" if continued else "") if c)
     title = "\n".join(f"{key}: {value}" for key, value in item.fields)
-    return (f'<span class="{classes}" data-h="{index}" data-items="{html.escape(" ".join(item.owners))}"'
-            f' title="{html.escape(title)}">')
+    owners = _esc(" ".join(item.owners))
+    return f'<span class="{classes}" data-h="{index}" data-items="{owners}" title="{_esc(title)}">'
 
 
 def _boundaries(highlights: Sequence[Highlight], length: int) -> list[int]:
@@ -243,7 +243,7 @@ def segment_html(text: str, highlights: Sequence[Highlight]) -> str:
         for index in starts.get(here, []):
             stack.append(index)
             out.append(_open_tag(index, highlights[index], continued=False))
-        out.append(html.escape(text[here:nxt], quote=False))
+        out.append(_esc(text[here:nxt]))
     _close_at(len(text) + 1, highlights, stack, out)
     return "".join(out)
 
@@ -265,8 +265,14 @@ def _close_at(here: int, highlights: Sequence[Highlight], stack: list[int], out:
 # --------------------------------------------------------------------------- the page
 
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _esc(value: Any) -> str:
-    return html.escape(str(value if value is not None else ""))
+    """Escape for element text and quoted attributes alike; a lone surrogate (possible in JSON input,
+    unencodable in UTF-8) becomes U+FFFD, one code point for one, so nothing shifts."""
+    text = str(value if value is not None else "")
+    return html.escape(LONE_SURROGATE.sub("\ufffd", text))
 
 
 def _pick(item_id: str, label: str, note: str, kind: str) -> str:
@@ -309,6 +315,7 @@ def script_json(value: Any) -> str:
     """JSON that is safe inside ``<script type="application/json">``: no ``<``, ``>`` or ``&`` survive,
     so neither ``</script>`` nor ``<!--`` can end or confuse the block."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = LONE_SURROGATE.sub("\ufffd", text)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

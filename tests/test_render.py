@@ -374,3 +374,14 @@ def test_an_event_owns_its_trigger_time_quantity_and_participant_mentions() -> N
         spans = [event["trigger"], event["time"], event["quantity"]]
         spans += [part["mention"] for part in event["participants"]]
         assert sorted("".join(view.pieces[i]) for i in mine) == sorted(s["text"] for s in spans if s)
+
+
+def test_lone_surrogates_become_replacement_characters_without_shifting_spans() -> None:
+    doc = load_sample()
+    doc["text"] = "\ud800" + doc["text"][1:]
+    doc["actors"][0]["name"] = "\udfff"
+    page, svg = render_html(doc), render_svg(doc)
+    page.encode("utf-8"), svg.encode("utf-8")
+    view = read_page(page)
+    assert "".join(view.text) == "\ufffd" + doc["text"][1:]
+    assert_pieces_match(view, "\ufffd" + doc["text"][1:], collect_highlights(doc))
