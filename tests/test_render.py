@@ -385,3 +385,41 @@ def test_lone_surrogates_become_replacement_characters_without_shifting_spans() 
     view = read_page(page)
     assert "".join(view.text) == "\ufffd" + doc["text"][1:]
     assert_pieces_match(view, "\ufffd" + doc["text"][1:], collect_highlights(doc))
+
+
+@st.composite
+def random_documents(draw: Any) -> dict[str, Any]:
+    """Documents of the schema's shape with spans anywhere: nested, crossing, shared, at the edges."""
+    text = draw(st.text(alphabet="ab <&>\"'🚀\n", min_size=2, max_size=40))
+
+    def span() -> dict[str, Any]:
+        start = draw(st.integers(0, len(text) - 1))
+        end = draw(st.integers(start + 1, len(text)))
+        return {"start": start, "end": end, "text": text[start:end]}
+
+    types = st.sampled_from(["person", "country", "x y"])
+    actors = [{"id": f"actor--{i}", "name": f"<A{i}>", "type": draw(types), "rule": {"id": "r", "version": 1},
+               "mentions": [span() for _ in range(draw(st.integers(1, 3)))]}
+              for i in range(draw(st.integers(0, 4)))]
+
+    def role(name: str) -> dict[str, Any]:
+        actor = draw(st.sampled_from(actors))
+        return {"role": name, "actor_ref": actor["id"], "mention": draw(st.sampled_from(actor["mentions"]))}
+
+    events = [{"id": f"event--{i}", "type": "AID", "trigger": span(), "modality": "asserted",
+               "participants": [role(r) for r in ("source", "target") if actors and draw(st.booleans())],
+               "time": {**span(), "value": None} if draw(st.booleans()) else None, "quantity": None}
+              for i in range(draw(st.integers(0, 3)))]
+    claims = [{"id": f"claim--{i}", "kind": "direct", "content": span(), "speaker": None, "speaker_ref": None,
+               "cue": span() if draw(st.booleans()) else None}
+              for i in range(draw(st.integers(0, 2)))]
+    return {"text": text, "actors": actors, "events": events, "claims": claims}
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_documents())
+def test_any_document_renders_every_span_exactly_and_a_parsable_graph(doc: dict[str, Any]) -> None:
+    highlights = collect_highlights(doc)
+    assert {(h.kind, h.start, h.end) for h in highlights} == expected_spans(doc)
+    assert_pieces_match(read_page(render_html(doc)), doc["text"], highlights)
+    ET.fromstring(render_svg(doc))
