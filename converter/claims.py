@@ -45,6 +45,7 @@ PRECEDENCE: tuple[str, ...] = ("claims.quote.", "claims.indirect.", "claims.acco
 comes before "according to" so that "A indicated that C, as elaborated by B" keeps A (nested relay)."""
 
 QUOTE_PREFIX = "claims.quote."
+UNATTRIBUTED_PREFIX = "claims.unattributed."
 CONTINUED_RULE = RuleRef("claims.quote.continued", 1)
 UNATTRIBUTED_QUOTE_RULE = RuleRef("claims.quote.unattributed", 1)
 
@@ -471,11 +472,20 @@ def find_hedges(segments: Segments, mentions: Mentions, candidate: Candidate, li
             continue
         tokens = sentence_tokens(sentence, mentions)
         for span, cue in hedge_hits(tokens, lists.hedges):
-            inside = any(r.contains(span) for r in regions)
-            on_cue = claim.cue is not None and claim.cue.overlaps(span)
-            if inside and (not on_cue or claim.speaker is None):
+            if in_attribution(span, candidate, segments.quotes) or claim.content.contains(span):
                 hedges.setdefault(span, Hedge(span, cue.kind))
     return tuple(sorted(hedges.values(), key=lambda h: h.span))
+
+
+def in_attribution(span: Span, candidate: Candidate, quotes: Sequence[Quote]) -> bool:
+    """A hedge in the attribution part of a match ("X reportedly said") qualifies the claim; one inside
+    another quotation, or one that IS the reporting verb ("officials reported"), does not, except for the
+    unattributed rules, whose cue ("is believed to") is the hedge."""
+    claim = candidate.claim
+    if not candidate.region.contains(span) or any(q.span.contains(span) for q in quotes):
+        return False
+    on_cue = claim.cue is not None and claim.cue.overlaps(span)
+    return not on_cue or claim.rule.id.startswith(UNATTRIBUTED_PREFIX)
 
 
 def hedge_hits(tokens: Sequence[Token], cues: Sequence[HedgeCue]) -> list[tuple[Span, HedgeCue]]:
