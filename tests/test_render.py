@@ -8,6 +8,7 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -333,6 +334,7 @@ def test_render_command_reports_a_missing_file(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- the seed article
 
 
+@cache
 def convert_seed() -> dict[str, Any]:
     """The converted seed article; skipped locally while the pipeline is still being written (never in CI)."""
     try:
