@@ -89,7 +89,15 @@ def read_wordlists(path: Path) -> dict[str, list[Any]]:
     lists = data.get("lists") if isinstance(data, dict) else None
     if not isinstance(lists, dict):
         raise RuleError("expected a mapping 'lists:' of word lists", Location(path=str(path)))
-    return {name: list((body or {}).get("entries") or []) for name, body in lists.items()}
+    result = {name: list((body or {}).get("entries") or []) for name, body in lists.items()}
+    for name, entries in result.items():
+        for entry in entries:
+            text = entry.get("text") if isinstance(entry, dict) else entry
+            if not isinstance(text, str):
+                raise RuleError(
+                    f"list {name!r}: entry {text!r} is not a string (YAML reads bare on/off/yes/no as "
+                    "booleans; quote them)", Location(path=str(path), pointer=f"/lists/{name}"))
+    return result
 
 
 @cache

@@ -1,0 +1,523 @@
+"""Parse time and quantity expressions in a token stream with the LALR grammars in converter/grammars/.
+
+Why categories: the grammars must not contain English, and a running-text parser needs windows anyway
+(lark 1.3 has no ``scan``). So a sentence's tokens are first mapped to *categories* -- the word lists of
+rules/lexicon/time.yaml and numbers.yaml name terminals (``TIME_CATEGORIES``/``QUANTITY_CATEGORIES``,
+the explicit registry), numbers get a category by their shape -- and the LALR parser runs over those
+categories through a pass-through lexer. At each position the longest prefix that parses is taken
+(leftmost-longest), so ``parse_time``/``parse_quantity`` are linear in the sentence length times the
+longest expression.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from lark import Lark, Token as LarkToken, Transformer, Tree
+from lark.exceptions import LarkError, UnexpectedInput, VisitError
+from lark.lexer import Lexer
+
+from .errors import GrammarError, Location
+from .model import Span, Token
+from .resources import data_path, grammar_path
+from .segment import read_wordlists
+from .temporal import TimeExpr, possible_date
+
+# list name in rules/lexicon/time.yaml -> grammar terminal (common.lark)
+TIME_CATEGORIES: dict[str, str] = {
+    "months": "MONTH", "weekdays": "WEEKDAY", "time_units": "UNIT", "deictic_days": "DEICTIC",
+    "time_on": "ON", "time_in": "IN", "time_since": "SINCE", "time_between": "BETWEEN", "time_and": "AND",
+    "time_last": "LAST", "time_next": "NEXT", "time_this": "THIS", "time_part": "PART", "time_ago": "AGO",
+    "time_within": "WITHIN", "time_determiners": "DET", "number_words": "NUMWORD",
+}
+# list name in rules/lexicon/numbers.yaml -> grammar terminal (common.lark)
+QUANTITY_CATEGORIES: dict[str, str] = {
+    "number_words": "NUMWORD", "number_scales": "SCALE", "articles": "ARTICLE", "approximators": "APPROX",
+    "vague_quantities": "VAGUE", "size_adjectives": "SIZE", "degree_adverbs": "DEGREE", "amount_nouns": "AMOUNT",
+    "of_words": "OF", "currency_symbols": "CURSYM", "currency_words": "CURWORD", "percent_words": "PERCENT",
+}
+
+_SETTINGS = frozenset({"vague_plural_count"})
+_ISODATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DECADE_RE = re.compile(r"\d{3}0s")
+_PLAIN_INT_RE = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Cat:
+    """One category token: its terminal, span, text, and the word-list entry it came from."""
+
+    terminal: str
+    span: Span
+    text: str
+    entry: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class QuantityValue:
+    """What a quantity expression means: a number (None when vague), whether it is inexact, what is counted."""
+
+    value: float | None
+    approximate: bool
+    unit: str | None
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed expression: its span, its grammar rule (alias) and its meaning."""
+
+    span: Span
+    rule: str
+    meaning: Any  # TimeExpr for times, QuantityValue for quantities
+
+
+# --------------------------------------------------------------------------- categories
+
+
+def _entry_text(entry: Any) -> str:
+    return str(entry["text"]) if isinstance(entry, dict) else str(entry)
+
+
+def _entry_attrs(entry: Any) -> Mapping[str, Any]:
+    return entry if isinstance(entry, dict) else {}
+
+
+@dataclass(frozen=True)
+class Categorizer:
+    """Maps word tokens to grammar categories using word lists (longest multi-word entry first)."""
+
+    phrases: Mapping[tuple[str, ...], tuple[str, Mapping[str, Any]]]  # lower-cased words -> terminal, entry
+    exact: Mapping[tuple[str, ...], tuple[str, Mapping[str, Any]]]  # case-sensitive lists, as written
+    longest: int
+    open_words: bool  # quantity grammar: other words become WORD/PLURAL
+    stopwords: frozenset[str]
+    plural_endings: tuple[str, ...]
+
+    def categorize(self, tokens: Sequence[Token]) -> list[Cat | None]:
+        """Categories in token order; None marks a token outside every expression (a multi-word entry is one Cat)."""
+        cats: list[Cat | None] = []
+        i = 0
+        while i < len(tokens):
+            found = self._phrase_at(tokens, i)
+            if found is not None:
+                size, terminal, entry = found
+                span = Span(tokens[i].span.start, tokens[i + size - 1].span.end)
+                cats.append(Cat(terminal, span, " ".join(t.text for t in tokens[i : i + size]), entry))
+                i += size
+                continue
+            cats.append(self._shape(tokens[i]))
+            i += 1
+        return cats
+
+    def _phrase_at(self, tokens: Sequence[Token], i: int) -> tuple[int, str, Mapping[str, Any]] | None:
+        for size in range(min(self.longest, len(tokens) - i), 0, -1):
+            words = tuple(t.text for t in tokens[i : i + size])
+            stripped = (*words[:-1], words[-1].rstrip(".") or words[-1])
+            for table, key in ((self.exact, words), (self.exact, stripped)):
+                if key in table:
+                    return size, *table[key]
+            lowered = tuple(w.lower() for w in words)
+            if lowered in self.phrases:
+                return size, *self.phrases[lowered]
+        return None
+
+    def _shape(self, token: Token) -> Cat | None:
+        """Category from the token's shape: numbers, ISO dates, decades, compound number words, open words."""
+        terminal = _number_shape(token) if token.kind == "number" else self._word_shape(token)
+        if terminal is None:
+            return None
+        return Cat(terminal, token.span, token.text, {})
+
+    def _word_shape(self, token: Token) -> str | None:
+        text = token.text
+        if token.kind == "punct":
+            return "COMMA" if text == "," else None
+        if _ISODATE_RE.fullmatch(text):
+            return "ISODATE"
+        if _DECADE_RE.fullmatch(text):
+            return "DECADE"
+        parts = text.lower().split("-")
+        if len(parts) > 1 and all(self.phrases.get((p,), ("",))[0] == "NUMWORD" for p in parts):
+            return "NUMWORD"
+        if not self.open_words or text.lower() in self.stopwords or not text[:1].isalpha():
+            return None
+        return "PLURAL" if text.lower().endswith(self.plural_endings) else "WORD"
+
+
+def _number_shape(token: Token) -> str:
+    text = token.text
+    if _PLAIN_INT_RE.fullmatch(text):
+        number = int(text)
+        if len(text) == 4 and 1000 <= number <= 2999:
+            return "YEAR"
+        if 1 <= number <= 31 and not text.startswith("0"):
+            return "DAYNUM"
+    return "NUMBER"
+
+
+def build_categorizer(
+    wordlists: Mapping[str, Sequence[Any]], categories: Mapping[str, str], *, open_words: bool = False
+) -> Categorizer:
+    """Compile word lists into a :class:`Categorizer` for one grammar.
+
+    Args:
+        wordlists: ``{list name: entries}`` (entries are strings or mappings with ``text``); lists named in
+            ``case_sensitive`` (a list of list names) keep their case.
+        categories: which list feeds which terminal.
+        open_words: whether other words become WORD/PLURAL (the quantity grammar's counted nouns).
+    """
+    case_sensitive = set(wordlists.get("case_sensitive", ()))
+    phrases: dict[tuple[str, ...], tuple[str, Mapping[str, Any]]] = {}
+    exact: dict[tuple[str, ...], tuple[str, Mapping[str, Any]]] = {}
+    for name, terminal in categories.items():
+        for entry in wordlists.get(name, ()):
+            words = tuple(_entry_text(entry).split())
+            if name in case_sensitive:
+                exact.setdefault(words, (terminal, _entry_attrs(entry)))
+            else:
+                phrases.setdefault(tuple(w.lower() for w in words), (terminal, _entry_attrs(entry)))
+    longest = max((len(k) for k in (*phrases, *exact)), default=1)
+    return Categorizer(
+        phrases=phrases, exact=exact, longest=longest, open_words=open_words,
+        stopwords=frozenset(str(w).lower() for w in wordlists.get("unit_stopwords", ())),
+        plural_endings=tuple(str(w).lower() for w in wordlists.get("plural_suffixes", ())),
+    )
+
+
+def load_wordlists(names: Iterable[str] = ("time", "numbers")) -> dict[str, list[Any]]:
+    """Read rules/lexicon/<name>.yaml word lists into one mapping, plus ``case_sensitive`` (list names)."""
+    merged: dict[str, list[Any]] = {"case_sensitive": []}
+    for name in names:
+        path = data_path("rules") / "lexicon" / f"{name}.yaml"
+        merged.update(read_wordlists(path))
+        merged.update(_file_settings(path))
+        merged["case_sensitive"] += _case_sensitive_lists(path)
+    return merged
+
+
+def _yaml(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def _case_sensitive_lists(path: Path) -> list[str]:
+    lists = _yaml(path).get("lists") or {}
+    return [name for name, body in lists.items() if isinstance(body, dict) and body.get("case_sensitive")]
+
+
+def _file_settings(path: Path) -> dict[str, Any]:
+    """Scalar settings at the top of a word-list file (e.g. time.yaml ``vague_plural_count``)."""
+    return {key: value for key, value in _yaml(path).items() if key in _SETTINGS}
+
+
+@cache
+def default_wordlists() -> dict[str, list[Any]]:
+    """The shipped time and number word lists, read once."""
+    return load_wordlists()
+
+
+@cache
+def default_categorizers() -> tuple[Categorizer, Categorizer]:
+    """(time, quantity) categorizers over the shipped word lists, built once."""
+    words = default_wordlists()
+    return build_categorizer(words, TIME_CATEGORIES), build_categorizer(words, QUANTITY_CATEGORIES, open_words=True)
+
+
+# --------------------------------------------------------------------------- grammars
+
+
+class _PassThroughLexer(Lexer):
+    """The input is already a list of lark Tokens (our categories); hand them to the parser unchanged."""
+
+    def __init__(self, lexer_conf: Any) -> None:  # lark's Lexer API
+        self.lexer_conf = lexer_conf
+
+    def lex(self, data: Any) -> Iterable[LarkToken]:  # type: ignore[override]
+        return iter(data)
+
+
+@cache
+def load_grammar(name: str) -> Lark:
+    """Load a shipped grammar once: LALR, strict (conflicts are errors), positions propagated."""
+    path = grammar_path(name)
+    try:
+        return Lark.open(str(path), parser="lalr", lexer=_PassThroughLexer, strict=True,
+                         propagate_positions=True, start="start")
+    except (LarkError, OSError) as exc:
+        raise GrammarError(f"grammar {name} failed to load: {exc}", Location(path=str(path))) from exc
+
+
+def _lark_token(cat: Cat) -> LarkToken:
+    start, end = cat.span.start, cat.span.end
+    return LarkToken(cat.terminal, cat.text, start_pos=start, line=1, column=start + 1,
+                     end_line=1, end_column=end + 1, end_pos=end)
+
+
+def _longest_prefix(parser: Lark, cats: Sequence[Cat]) -> int:
+    """Length of the longest prefix of ``cats`` that parses as a whole expression (0 if none)."""
+    interactive = parser.parse_interactive()
+    best = 0
+    for length, cat in enumerate(cats, start=1):
+        try:
+            interactive.feed_token(_lark_token(cat))
+        except UnexpectedInput:
+            break
+        state = interactive.parser_state.copy(deepcopy_values=False)
+        try:
+            state.feed_token(LarkToken("$END", "", 0, 1, 1), True)
+        except UnexpectedInput:
+            continue
+        best = length
+    return best
+
+
+def find_expressions(parser: Lark, transformer: type[Transformer], cats: Sequence[Cat | None]) -> list[Parsed]:
+    """Leftmost-longest parses inside the category stream; a parse the transformer rejects is skipped."""
+    found: list[Parsed] = []
+    runs = _split_runs(cats)
+    for run in runs:
+        i = 0
+        while i < len(run):
+            length = _longest_prefix(parser, run[i:])
+            parsed = _transform(parser, transformer, run[i : i + length]) if length else None
+            if parsed is None:
+                i += 1
+                continue
+            found.append(parsed)
+            i += length
+    return found
+
+
+def _split_runs(cats: Sequence[Cat | None]) -> list[list[Cat]]:
+    """Runs of consecutive categories; a token outside every expression ends a run."""
+    runs: list[list[Cat]] = [[]]
+    for cat in cats:
+        if cat is None:
+            runs.append([])
+        else:
+            runs[-1].append(cat)
+    return [run for run in runs if run]
+
+
+def _transform(parser: Lark, transformer: type[Transformer], cats: Sequence[Cat]) -> Parsed | None:
+    tree = parser.parse([_lark_token(c) for c in cats])
+    entries = {c.span.start: c.entry for c in cats}
+    try:
+        meaning = transformer(entries).transform(tree)  # type: ignore[call-arg]
+    except VisitError:
+        return None
+    if meaning is None:
+        return None
+    rule = tree.children[0].data if isinstance(tree.children[0], Tree) else "start"
+    return Parsed(Span(cats[0].span.start, cats[-1].span.end), str(rule), meaning)
+
+
+# --------------------------------------------------------------------------- transformers
+
+
+class _EntryTransformer(Transformer):
+    """Base: gives rules access to the word-list entry behind each category token."""
+
+    def __init__(self, entries: Mapping[int, Mapping[str, Any]]) -> None:
+        super().__init__()
+        self.entries = entries
+
+    def attr(self, token: LarkToken, key: str, default: Any = None) -> Any:
+        return self.entries.get(token.start_pos or 0, {}).get(key, default)
+
+    def start(self, children: list[Any]) -> Any:
+        return children[0]
+
+
+def _tokens(children: Sequence[Any], *types: str) -> list[LarkToken]:
+    return [c for c in children if isinstance(c, LarkToken) and c.type in types]
+
+
+def _first(children: Sequence[Any], *types: str) -> LarkToken | None:
+    found = _tokens(children, *types)
+    return found[0] if found else None
+
+
+_SHIFT = {"LAST": -1, "THIS": 0, "NEXT": 1}
+
+
+class TimeTransformer(_EntryTransformer):
+    """One method per time.lark alias; each returns a :class:`TimeExpr` (resolution is temporal.py's job)."""
+
+    def _point(self, rule: str, children: Sequence[Any], **extra: Any) -> TimeExpr | None:
+        """A calendar point; None (reject the parse) for impossible dates such as "31 February"."""
+        month, weekday = _first(children, "MONTH"), _first(children, "WEEKDAY")
+        day, year, iso = _first(children, "DAYNUM"), _first(children, "YEAR"), _first(children, "ISODATE")
+        if iso is not None:
+            year_s, month_s, day_s = str(iso).split("-")
+            expr = TimeExpr(rule, year=int(year_s), month=int(month_s), day=int(day_s))
+        else:
+            expr = TimeExpr(
+                rule,
+                year=int(year) if year is not None else None,
+                month=self.attr(month, "value") if month is not None else None,
+                day=int(day) if day is not None else None,
+                weekday=self.attr(weekday, "value") if weekday is not None else None,
+                **extra,
+            )
+        return expr if possible_date(expr) else None
+
+    def _shift(self, children: Sequence[Any]) -> int:
+        token = _first(children, "LAST", "THIS", "NEXT")
+        return _SHIFT[token.type] if token is not None else 0
+
+    def _unit(self, children: Sequence[Any]) -> str | None:
+        unit = _first(children, "UNIT")
+        return self.attr(unit, "unit") if unit is not None else None
+
+    def _count(self, children: Sequence[Any]) -> int | None:
+        counts = [c for c in children if isinstance(c, int) and not isinstance(c, bool)]
+        return counts[0] if counts else None
+
+    def weekday(self, c: list[Any]) -> TimeExpr:
+        return self._point("weekday", c)
+
+    def weekday_relative(self, c: list[Any]) -> TimeExpr:
+        return self._point("weekday_relative", c, shift=self._shift(c))
+
+    def date_month_day(self, c: list[Any]) -> TimeExpr:
+        return self._point("date_month_day", c)
+
+    def date_day_month(self, c: list[Any]) -> TimeExpr:
+        return self._point("date_day_month", c)
+
+    def date_iso(self, c: list[Any]) -> TimeExpr:
+        return self._point("date_iso", c)
+
+    def month_year(self, c: list[Any]) -> TimeExpr:
+        return self._point("month_year", c)
+
+    def month(self, c: list[Any]) -> TimeExpr:
+        return self._point("month", c)
+
+    def month_relative(self, c: list[Any]) -> TimeExpr:
+        return self._point("month_relative", c, shift=self._shift(c))
+
+    def year(self, c: list[Any]) -> TimeExpr:
+        return self._point("year", c)
+
+    def decade(self, c: list[Any]) -> TimeExpr:
+        decade = _first(c, "DECADE")
+        return TimeExpr("decade", year=int(str(decade)[:4]) if decade is not None else None)
+
+    def relative_unit(self, c: list[Any]) -> TimeExpr:
+        return TimeExpr("relative_unit", unit=self._unit(c), shift=self._shift(c))
+
+    def within(self, c: list[Any]) -> TimeExpr:
+        shift = -1 if _first(c, "LAST") is not None else 1
+        return TimeExpr("within", unit=self._unit(c), shift=shift, count=self._count(c))
+
+    def ago(self, c: list[Any]) -> TimeExpr:
+        return TimeExpr("ago", unit=self._unit(c), shift=-1, count=self._count(c))
+
+    def deictic(self, c: list[Any]) -> TimeExpr:
+        return TimeExpr("deictic", offset=self.attr(c[0], "offset", 0))
+
+    def since(self, c: list[Any]) -> TimeExpr | None:
+        points = tuple(x for x in c if isinstance(x, TimeExpr))
+        return TimeExpr("since", points=points) if len(points) == 1 else None
+
+    def range(self, c: list[Any]) -> TimeExpr | None:
+        points = tuple(x for x in c if isinstance(x, TimeExpr))
+        return TimeExpr("range", points=points) if len(points) == 2 else None
+
+    def point(self, c: list[Any]) -> TimeExpr:
+        return self._point("point", c)
+
+    def count(self, c: list[Any]) -> int:
+        token = c[0]
+        if token.type == "NUMWORD":
+            return int(_word_number(self, token))
+        return int(float(str(token).replace(",", "")))
+
+
+def _word_number(transformer: _EntryTransformer, token: LarkToken) -> float:
+    """Value of a number word; hyphenated compounds ("twenty-five") add their parts."""
+    value = transformer.attr(token, "value")
+    if value is not None:
+        return float(value)
+    words = default_categorizers()[1].phrases
+    return float(sum(words.get((part,), ("", {}))[1].get("value", 0) for part in str(token).lower().split("-")))
+
+
+class QuantityTransformer(_EntryTransformer):
+    """One method per quantity.lark alias; each returns a :class:`QuantityValue` (None rejects the parse)."""
+
+    def count(self, c: list[Any]) -> tuple[float, bool]:
+        head, scales = c[0], c[1:]
+        if head.type == "ARTICLE":
+            value, needs_unit = 1.0, False
+        elif head.type == "NUMWORD":
+            value, needs_unit = _word_number(self, head), bool(self.attr(head, "needs_unit", False))
+        else:
+            value, needs_unit = float(str(head).replace(",", "")), False
+        for scale in scales:
+            value *= float(self.attr(scale, "value", 1))
+            needs_unit = False
+        return value, needs_unit
+
+    def unit(self, c: list[Any]) -> str:
+        return " ".join(str(t) for t in c)
+
+    def _approximate(self, c: Sequence[Any]) -> bool:
+        approx = _first(c, "APPROX")
+        return bool(self.attr(approx, "approximate", True)) if approx is not None else False
+
+    def _number(self, c: Sequence[Any], unit: str | None) -> QuantityValue | None:
+        (value, needs_unit), *_ = [x for x in c if isinstance(x, tuple)]
+        units = [x for x in c if isinstance(x, str) and not isinstance(x, LarkToken)]
+        counted = unit or (units[0] if units else None)
+        if needs_unit and counted is None:
+            return None
+        return QuantityValue(value, self._approximate(c), counted)
+
+    def approx_number(self, c: list[Any]) -> QuantityValue | None:
+        return self._number(c, None)
+
+    def number(self, c: list[Any]) -> QuantityValue | None:
+        return self._number(c, None)
+
+    def money(self, c: list[Any]) -> QuantityValue | None:
+        currency = _first(c, "CURSYM", "CURWORD")
+        return self._number(c, self.attr(currency, "code") if currency is not None else None)
+
+    def percent(self, c: list[Any]) -> QuantityValue | None:
+        return self._number(c, "percent")
+
+    def vague(self, c: list[Any]) -> QuantityValue:
+        units = [x for x in c if isinstance(x, str) and not isinstance(x, LarkToken)]
+        return QuantityValue(None, True, units[-1] if units else None)
+
+    def vague_amount(self, c: list[Any]) -> QuantityValue:
+        return self.vague(c)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def parse_time(tokens: Sequence[Token], categorizer: Categorizer | None = None) -> list[Parsed]:
+    """All time expressions in ``tokens`` (leftmost-longest, non-overlapping); meanings are TimeExpr.
+
+    Args:
+        tokens: a sentence's word tokens (segment.py), absolute offsets.
+        categorizer: word lists compiled by :func:`build_categorizer`; defaults to rules/lexicon/time.yaml.
+    """
+    categorizer = categorizer or default_categorizers()[0]
+    return find_expressions(load_grammar("time.lark"), TimeTransformer, categorizer.categorize(tokens))
+
+
+def parse_quantity(tokens: Sequence[Token], categorizer: Categorizer | None = None) -> list[Parsed]:
+    """All quantity expressions in ``tokens``; meanings are :class:`QuantityValue`."""
+    categorizer = categorizer or default_categorizers()[1]
+    return find_expressions(load_grammar("quantity.lark"), QuantityTransformer, categorizer.categorize(tokens))
