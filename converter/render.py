@@ -151,7 +151,7 @@ def _event_highlights(doc: Mapping[str, Any], length: int, names: Mapping[str, s
     for event in _list(doc, "events"):
         event_id, label = str(event.get("id")), event_label(event, names)
         base = [("event", label), ("type", event.get("type")), ("mode", event.get("mode")),
-                ("modality", event.get("modality")), ("negated", "yes" if event.get("negated") else None)]
+                ("modality", event.get("modality")), ("negated", "true" if event.get("negated") else None)]
         where = _span(event.get("trigger"), length)
         if where is not None:
             yield Highlight(*where, "event", (event_id,), _clean([*base, ("rule", _rule(event))]))
