@@ -120,7 +120,10 @@ def _located(source: str, node: yaml.Node, message: str) -> RuleError:
 
 def parse_rule_text(text: str, source: str) -> RuleFile:
     """Parse YAML text into a :class:`RuleFile`; raise a located :class:`RuleError` if it is not YAML."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as err:
+        raise _reader_error(text, source, err) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -129,14 +132,22 @@ def parse_rule_text(text: str, source: str) -> RuleFile:
         data = _build(loader, node, (), positions, source)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        where = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
+        where = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source, 1)
         found = " ".join(p for p in (err.context, err.problem) if p)
         raise RuleError(f"invalid YAML: {found}", where) from None
-    except yaml.YAMLError as err:
-        raise RuleError(f"invalid YAML: {err}", Location(source)) from None
+    except yaml.reader.ReaderError as err:
+        raise _reader_error(text, source, err) from None
     finally:
         loader.dispose()
     return RuleFile(Path(source), data, positions, text)
+
+
+def _reader_error(text: str, source: str, err: yaml.reader.ReaderError) -> RuleError:
+    """A character YAML does not allow (control characters, for example), located by its offset."""
+    line = text.count("\n", 0, err.position) + 1
+    column = err.position - (text.rfind("\n", 0, err.position) + 1) + 1
+    return RuleError(f"invalid YAML: character {chr(err.character)!r} is not allowed in a YAML file"
+                     if isinstance(err.character, int) else f"invalid YAML: {err.reason}", Location(source, line, column))
 
 
 def load_rule_file(path: Path | str) -> RuleFile:

@@ -139,7 +139,7 @@ def _load_cached(dirs: tuple[Path, ...]) -> RuleSet:
     for layer_no, layer in enumerate(layers):
         seen: dict[str, str] = {}
         for rule_file in layer:
-            for rule in _build_rules(rule_file, lexicon, inflections):
+            for rule in build_rules(rule_file, lexicon, inflections):
                 _place(rule, layer_no, seen, chosen, notices)
     rules = [rule for _, rule in chosen.values()]
     return RuleSet(
@@ -204,7 +204,8 @@ def rules_version(files: Sequence[RuleFile]) -> str:
 # --------------------------------------------------------------------------- one file → rules
 
 
-def _build_rules(rule_file: RuleFile, lexicon: Lexicon, inflections: Inflections) -> list[Any]:
+def build_rules(rule_file: RuleFile, lexicon: Lexicon, inflections: Inflections) -> list[Any]:
+    """The compiled rules of one schema-checked file (none for lexicon kinds); PatternError if a pattern is bad."""
     builder = _BUILDERS.get(rule_file.data.get("kind"))
     if builder is None:
         return []

@@ -1,0 +1,187 @@
+"""Loading rules: located errors, user overrides, versioning; and the example runner."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from converter.errors import PatternError, RuleError
+from converter.rulefiles import parse_rule_text
+from converter.rules import RULES_ENV, clear_cache, load_rules
+from converter.ruletest import FAIL, NOT_RUNNABLE, PASS, TODO, exit_code, format_report, run_rule_examples
+
+EVENT_FILE = """\
+kind: events
+id: events.consult
+description: User rules.
+rules:
+  - id: {rule_id}
+    version: 2
+    status: experimental
+    description: A user rule.
+    type: CONSULT
+    mode: visit
+    pattern: "{pattern}"
+    examples:
+      match:
+        - text: "Lee visited Kim."
+          expect: {{type: CONSULT, source: Lee, target: Kim}}
+      no_match: ["Nobody came."]
+      todo: ["Lee dropped by Kim's office."]
+"""
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(monkeypatch):
+    monkeypatch.delenv(RULES_ENV, raising=False)
+    clear_cache()
+    yield
+    clear_cache()
+
+
+def user_dir(tmp_path: Path, rule_id: str = "user_visit", pattern: str = "$source ~visit $target") -> Path:
+    (tmp_path / "events").mkdir(exist_ok=True)
+    (tmp_path / "events" / "user.yaml").write_text(EVENT_FILE.format(rule_id=rule_id, pattern=pattern), encoding="utf-8")
+    return tmp_path
+
+
+def test_the_shipped_rules_load_and_compile_with_unique_global_ids():
+    ruleset = load_rules()
+    ids = [r.id for r in (*ruleset.events, *ruleset.claims, *ruleset.actors)]
+    assert len(ids) == len(set(ids))
+    assert all(r.pattern.program for r in (*ruleset.events, *ruleset.claims))
+    assert ruleset.notices == ()
+
+
+def test_loading_is_cached_per_directory_tuple_and_the_version_is_deterministic(tmp_path):
+    assert load_rules() is load_rules()
+    version = load_rules().version
+    clear_cache()
+    assert load_rules().version == version
+    assert load_rules([user_dir(tmp_path)]).version != version
+
+
+def test_a_user_rule_is_added_with_its_fields(tmp_path):
+    rule = load_rules([user_dir(tmp_path)]).rule("events.consult.user_visit")
+    assert (rule.type, rule.mode, rule.version, rule.status) == ("CONSULT", "visit", 2, "experimental")
+    assert rule.source_pattern == "$source ~visit $target"
+    assert rule.line == 5 and rule.file.endswith("user.yaml")
+
+
+def test_a_user_rule_with_a_shipped_id_replaces_it_with_a_notice(tmp_path):
+    shipped = load_rules().events[0]
+    local_id = shipped.id.split(".")[-1]
+    prefix = ".".join(shipped.id.split(".")[:-1])
+    directory = user_dir(tmp_path, rule_id=local_id)
+    path = directory / "events" / "user.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("events.consult", prefix), encoding="utf-8")
+    ruleset = load_rules([directory])
+    replaced = ruleset.rule(shipped.id)
+    assert replaced.file == str(path.resolve()) or replaced.file.endswith("user.yaml")
+    assert len([n for n in ruleset.notices if shipped.id in n]) == 1
+
+
+def test_the_environment_variable_adds_rule_directories(tmp_path, monkeypatch):
+    monkeypatch.setenv(RULES_ENV, str(user_dir(tmp_path)))
+    assert load_rules().rule("events.consult.user_visit")
+
+
+def test_a_bad_pattern_fails_loading_at_the_file_line_and_column(tmp_path):
+    directory = user_dir(tmp_path, pattern="$source ~visit (")
+    with pytest.raises(PatternError) as caught:
+        load_rules([directory])
+    loc = caught.value.location
+    assert (Path(loc.path).name, loc.line, loc.column) == ("user.yaml", 11, 15 + len("$source ~visit ("))
+
+
+def test_duplicate_ids_in_one_directory_are_an_error(tmp_path):
+    directory = user_dir(tmp_path)
+    (directory / "events" / "again.yaml").write_text(EVENT_FILE.format(rule_id="user_visit", pattern="~visit"), encoding="utf-8")
+    with pytest.raises(RuleError, match="duplicate rule id 'events.consult.user_visit'"):
+        load_rules([directory])
+
+
+def test_schema_errors_name_the_field_and_its_position(tmp_path):
+    directory = user_dir(tmp_path)
+    path = directory / "events" / "user.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("status: experimental", "status: draft"), encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules([directory])
+    assert "found 'draft'; expected one of experimental, stable, deprecated" in caught.value.message
+    assert (caught.value.location.line, caught.value.location.column) == (7, 13)
+
+
+def test_yaml_errors_are_located_and_yaml_11_booleans_stay_words():
+    with pytest.raises(RuleError) as caught:
+        parse_rule_text("kind: events\nid: [a,\n", "x.yaml")
+    assert caught.value.location.line == 3
+    data = parse_rule_text("entries: [no, on, off, yes, true]\nwhen: 2024-11-05\n", "x.yaml").data
+    assert data == {"entries": ["no", "on", "off", "yes", True], "when": "2024-11-05"}
+
+
+def test_positions_point_at_every_value():
+    rule_file = parse_rule_text(textwrap.dedent("""\
+        kind: events
+        rules:
+          - id: a
+            pattern: 'x y'
+        """), "x.yaml")
+    assert (rule_file.where(("rules", 0, "pattern")).line, rule_file.where(("rules", 0, "pattern")).column) == (4, 14)
+    assert rule_file.text_start(("rules", 0, "pattern")).column == 15
+
+
+# --------------------------------------------------------------------------- the example runner
+
+
+def fake_convert(text, *, ruleset):
+    """A stand-in pipeline: an event from the user rule whenever the text says 'visited'."""
+    doc = {"actors": [{"id": "a1", "name": "Lee", "mentions": [{"text": "Lee"}]},
+                      {"id": "a2", "name": "Kim", "mentions": [{"text": "Kim"}]}], "events": [], "claims": []}
+    if "visited" in text:
+        doc["events"].append({
+            "type": "CONSULT", "mode": "visit", "modality": "asserted", "negated": False,
+            "trigger": {"text": "visited"}, "rule": {"id": "events.consult.user_visit", "version": 2},
+            "participants": [{"role": "source", "actor_ref": "a1"}, {"role": "target", "actor_ref": "a2"}],
+        })
+    return doc
+
+
+def test_examples_pass_fail_and_todo_are_reported_per_rule(tmp_path):
+    directory = user_dir(tmp_path)
+    ruleset = load_rules([directory])
+    results = run_rule_examples(ruleset, [directory / "events" / "user.yaml"], convert=fake_convert)
+    assert [(r.group, r.status) for r in results] == [("match", PASS), ("no_match", PASS), ("todo", TODO)]
+    assert exit_code(results) == 0
+
+
+def test_a_wrong_expectation_fails_with_a_diff(tmp_path):
+    directory = user_dir(tmp_path)
+    path = directory / "events" / "user.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("target: Kim", "target: Park"), encoding="utf-8")
+    results = run_rule_examples(load_rules([directory]), [path], convert=fake_convert)
+    assert results[0].status == FAIL
+    report = format_report(results)
+    assert "FAIL events.consult.user_visit (match)" in report and "'target': 'Park'" in report
+    assert exit_code(results) == 1
+
+
+def test_word_list_examples_without_a_runner_are_visibly_not_runnable(tmp_path):
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "cues.yaml").write_text(textwrap.dedent("""\
+        kind: wordlists
+        id: lexicon.user_cues
+        description: Test cues.
+        lists:
+          user_cues: {entries: [reckoned]}
+        examples:
+          match: [{text: "He reckoned so.", expect: {list: user_cues}}]
+        """), encoding="utf-8")
+    results = run_rule_examples(load_rules([tmp_path]), [tmp_path / "lexicon" / "cues.yaml"], convert=fake_convert,
+                                lexicon_runner=None)
+    import converter.lexicon as lexicon
+
+    if not hasattr(lexicon, "run_example"):
+        assert [r.status for r in results] == [NOT_RUNNABLE]
+        assert "1 not runnable yet" in format_report(results)
