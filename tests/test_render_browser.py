@@ -19,7 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_render import HOSTILE, convert_seed, expected_spans, hostile_document, load_sample, read_page
+try:  # tests/ is on sys.path (pytest's default rootdir-less layout) ...
+    from test_render import HOSTILE, convert_seed, expected_spans, hostile_document, load_sample, read_page
+except ImportError:  # ... or tests is a package
+    from tests.test_render import HOSTILE, convert_seed, expected_spans, hostile_document, load_sample, read_page
 
 from converter.render import render_html
 
