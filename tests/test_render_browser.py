@@ -19,10 +19,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 try:  # tests/ is on sys.path (pytest's default rootdir-less layout) ...
     from test_render import HOSTILE, convert_seed, expected_spans, hostile_document, load_sample, read_page
 except ImportError:  # ... or tests is a package
-    from tests.test_render import HOSTILE, convert_seed, expected_spans, hostile_document, load_sample, read_page
+    from tests.test_render import (
+        HOSTILE,
+        convert_seed,
+        expected_spans,
+        hostile_document,
+        load_sample,
+        read_page,
+    )
 
 from converter.render import render_html
 
