@@ -24,10 +24,12 @@ from .lexicon import GazetteerEntry, Lexicon, WordEntry, WordList, load_yaml_wit
 from .resources import data_path, grammar_path
 
 #: Word lists every recognizer needs; a missing one is a broken installation, reported by name.
+#: The first six are shared with other stages and live in rules/lexicon; the rest in rules/actors.
 REQUIRED_LISTS = (
-    "titles", "name_particles", "determiners", "non_names", "org_heads", "sector_words", "name_connectors",
-    "possessive_markers", "group_nouns", "group_modifiers", "blocs", "coordinators", "place_heads",
-    "locative_prepositions", "definite_heads", "pronouns", "expletive_followers", "expletive_completers",
+    "titles", "name_particles", "org_head_nouns", "group_nouns", "pronouns", "definite_descriptions",
+    "determiners", "non_names", "sector_words", "name_connectors", "org_name_words", "common_acronyms",
+    "possessive_markers", "group_modifiers", "head_followers", "blocs", "coordinators", "place_heads", "locative_prepositions",
+    "expletive_followers", "expletive_completers",
 )
 
 # --------------------------------------------------------------------------- word lists
@@ -96,9 +98,6 @@ def load_actor_words(directory: Path | None = None) -> ActorWords:
         for name, entries in _file_lists(path, doc):
             lists.setdefault(name, []).extend(entries)
         rules.update({info.id: info for info in _file_rules(path, doc)})
-    missing = [name for name in REQUIRED_LISTS if name not in lists]
-    if missing:
-        raise RuleError(f"actor word lists missing: {missing}; expected them in rules/actors/*.yaml")
     frozen = {name: WordList(name, tuple(entries)) for name, entries in lists.items()}
     return ActorWords(MappingProxyType(frozen), MappingProxyType(rules))
 
@@ -134,15 +133,27 @@ def _file_rules(path: Path, doc: Mapping[str, Any]) -> Iterator[ActorRuleInfo]:
         )
 
 
+_MERGED: dict[int, tuple[Lexicon, ActorWords, ActorWords]] = {}
+
+
 def merged_words(words: ActorWords, lexicon: Lexicon) -> ActorWords:
-    """Add the lexicon's lists of the same names (e.g. a shared ``titles`` list) to the actor lists."""
-    extra = {name: wl for name, wl in lexicon.wordlists.items() if name in words.lists}
-    if not extra:
-        return words
-    lists = dict(words.lists)
-    for name, wordlist in extra.items():
-        lists[name] = WordList(name, words.lists[name].entries + wordlist.entries)
-    return ActorWords(MappingProxyType(lists), words.rules)
+    """The actor lists plus every lexicon word list (same-named lists are joined); cached per lexicon.
+
+    Raises:
+        RuleError: a list the recognizers need is in neither place.
+    """
+    cached = _MERGED.get(id(lexicon))
+    if cached is not None and cached[0] is lexicon and cached[1] is words:
+        return cached[2]
+    lists = dict(lexicon.wordlists)
+    for name, wordlist in words.lists.items():
+        lists[name] = WordList(name, lists[name].entries + wordlist.entries) if name in lists else wordlist
+    missing = [name for name in REQUIRED_LISTS if name not in lists]
+    if missing:
+        raise RuleError(f"word lists missing: {missing}; expected them in rules/lexicon or rules/actors")
+    merged = ActorWords(MappingProxyType(lists), words.rules)
+    _MERGED[id(lexicon)] = (lexicon, words, merged)
+    return merged
 
 
 # --------------------------------------------------------------------------- units
@@ -208,8 +219,11 @@ def _word_category(text: str, index: int, words: ActorWords) -> str:
         return "POSS"
     if text == ",":
         return "COMMA"
-    if text in words.exact("name_particles"):
+    particles = words.exact("name_particles")
+    if text in particles:
         return "PARTICLE"
+    if "-" in text and text[: text.index("-") + 1] in particles and is_capitalized(text[text.index("-") + 1 :]):
+        return "NAME"  # "al-Abadi", "el-Sisi"
     if lower in words.texts("determiners"):
         return "DET"
     if not any(ch.isalpha() for ch in text):

@@ -235,7 +235,7 @@ def _indexes(tree: Tree) -> list[int]:
 def _name_ok(s: _Sentence, first: int, last: int, words: ActorWords) -> bool:
     """A person's name never ends in an organization or place head ("General Assembly", "Kursk Region")."""
     end_word = s.units[last].text
-    return end_word not in words.exact("org_heads") and end_word.lower() not in words.texts("place_heads")
+    return end_word not in words.exact("org_head_nouns") and end_word.lower() not in words.texts("place_heads")
 
 
 def titled_people(s: _Sentence, words: ActorWords) -> Iterator[Candidate]:
@@ -263,10 +263,11 @@ def _titled_candidates(s: _Sentence, tree: Tree, words: ActorWords) -> Iterator[
     first_title = _indexes(next(tree.find_data("title")))[0]
     if not _name_ok(s, name_idx[0], name_idx[-1], words):
         return
-    if any(_attr(s.units[i].entry, "appositive_only") for i in _indexes(tree) if s.units[i].cat == "TITLE"):
-        return
-    titles, sector = _titles_from(tree, s)
     owner = _owner_unit(tree, s)
+    kinds = {_attr(s.units[i].entry, "kind") for i in _indexes(tree) if s.units[i].cat == "TITLE"}
+    if owner is None and kinds == {"role"}:
+        return  # "the official Xinhua": a role noun needs an owner ("North Korean leader Kim") to title a name
+    titles, sector = _titles_from(tree, s)
     start = s.units[_indexes(tree)[0]].start
     affiliation = country = None
     if owner is not None and isinstance(owner.entry, GazetteerEntry):
@@ -349,7 +350,7 @@ def _plausible_name(s: _Sentence, u: int, end: int, words: ActorWords) -> bool:
     if u > 0 and (s.units[u - 1].cat in ("DET", "TITLE") or is_capitalized(s.units[u - 1].text)):
         return False  # "the Kursk Oblast", "Operation Inherent Resolve": not a person's name
     following = s.units[end].text if end < len(s.units) else ""
-    heads = words.exact("org_heads")
+    heads = words.exact("org_head_nouns")
     return not any(n in heads for n in names) and not is_capitalized(following) and \
         following.lower() not in words.texts("place_heads")
 
@@ -379,12 +380,12 @@ def _org_run_end(s: _Sentence, u: int, words: ActorWords) -> int:
 
 def head_noun_orgs(s: _Sentence, words: ActorWords) -> Iterator[Candidate]:
     """``actors.org.head_noun``: capitalized words with an organization head ("Ministry of Defense")."""
-    heads = words["org_heads"]
+    heads = words["org_head_nouns"]
     u = 0
     while u < len(s.units):
         end = _org_run_end(s, u, words)
         run = s.units[u:end]
-        head_at = [i for i, x in enumerate(run) if x.cat == "NAME" and x.text in words.exact("org_heads")]
+        head_at = [i for i, x in enumerate(run) if x.cat == "NAME" and x.text in words.exact("org_head_nouns")]
         if head_at and len(run) >= 2 and s.units[u].cat != "PARTICLE":
             yield _org_candidate(s, u, end, heads.match_at([run[head_at[-1]].text], 0), words)
         elif head_at and u > 0 and s.units[u - 1].text.lower() == "the":  # "the Coalition", "the Senate"
@@ -462,13 +463,31 @@ def demonym_groups(s: _Sentence, words: ActorWords) -> Iterator[Candidate]:
         if len(owners) > 1 and owners[0].cat == "COUNTRY":  # "South Korea and Western nations": two actors
             continue
         tok = s.units[v].start if v < len(s.units) else len(s.texts)
-        while tok < len(s.texts) and s.texts[tok].lower() in words.texts("group_modifiers"):
-            tok += 1
-        noun = words["group_nouns"].match_at(s.texts, tok) if tok < len(s.texts) else None
-        if noun is None or is_capitalized(s.texts[tok]) or tok - unit.start > 6:
-            continue
-        end = tok + len(noun.tokens)
-        yield Candidate(unit.start, end, _group_spec(s, unit.start, end, owners, noun))
+        found = _group_noun(s, tok, words)
+        if found is not None and found[0] - unit.start <= 8:
+            end, noun = found
+            yield Candidate(unit.start, end, _group_spec(s, unit.start, end, owners, noun))
+
+
+def _group_noun(s: _Sentence, tok: int, words: ActorWords) -> tuple[int, WordEntry] | None:
+    """The furthest lower-case group noun after optional modifiers ("military personnel", "military")."""
+    best = None
+    while tok < len(s.texts) and not is_capitalized(s.texts[tok]):
+        noun = words["group_nouns"].match_at(s.texts, tok)
+        if noun is not None and _heads_phrase(s, tok + len(noun.tokens), noun, words):
+            best = (tok + len(noun.tokens), noun)
+        if s.texts[tok].lower() not in words.texts("group_modifiers"):
+            break
+        tok += 1
+    return best
+
+
+def _heads_phrase(s: _Sentence, end: int, noun: WordEntry, words: ActorWords) -> bool:
+    """A noun that can also modify ("military") heads the phrase only before punctuation or a listed word."""
+    if " ".join(noun.tokens) not in words.texts("group_modifiers") or end >= len(s.texts):
+        return True
+    following = s.texts[end]
+    return not following[:1].isalpha() or is_capitalized(following) or following.lower() in words.texts("head_followers")
 
 
 def _group_owner(unit: Unit, words: ActorWords) -> bool:
@@ -497,7 +516,8 @@ def _group_spec(s: _Sentence, start: int, end: int, owners: list[Unit], noun: Wo
     country = countries.pop() if len(countries) == 1 and len(known) == len(owners) else None
     affiliation = entry_key(known[0].entry) if country and known[0].entry.type == "country" else None
     sector = str(_attr(noun, "sector")) if _attr(noun, "sector") else None
-    return Spec("group", s.surface(start, end), "actors.group.demonym_noun", country=country, sector=sector,
+    kind = "organization" if _attr(noun, "actor_type") == "organization" else "group"
+    return Spec(kind, s.surface(start, end), "actors.group.demonym_noun", country=country, sector=sector,
                 affiliation=affiliation)
 
 
@@ -528,7 +548,7 @@ def locatives(s: _Sentence, words: ActorWords, registry: _Registry) -> Iterator[
         elif unit.cat == "NAME" and _title_case(unit.text) and registry.person_word(unit.text) is None:
             end = _name_run_end(s.units, u)
             following = s.units[end].text if end < len(s.units) else ""
-            if end - u <= 3 and following not in words.exact("possessive_markers") | words.exact("org_heads"):
+            if end - u <= 3 and following not in words.exact("possessive_markers") | words.exact("org_head_nouns"):
                 yield Candidate(unit.start, s.units[end - 1].end,
                                 Spec("location", s.surface(unit.start, s.units[end - 1].end), "actors.location.locative"))
 
@@ -606,7 +626,10 @@ def _coreferent(s: _Sentence, words: ActorWords, registry: _Registry, taken: lis
         mention = _short_name(s, unit, words, registry) or _definite(s, u, words, registry, earlier + found) \
             or _pronoun(s, u, words, registry, earlier + found)
         if mention is not None:
-            taken[unit.start : unit.end] = [True] * (unit.end - unit.start)
+            for k in range(unit.start, len(s.texts)):
+                if s.sentence.tokens[k].span.end > mention.span.end:
+                    break
+                taken[k] = True
             found.append(mention)
     return found
 
@@ -632,25 +655,26 @@ def _recent(mentions: Sequence[ActorMention], before: int, since: int, fits) -> 
 
 def _definite(s: _Sentence, u: int, words: ActorWords, registry: _Registry,
               earlier: Sequence[ActorMention]) -> ActorMention | None:
-    """``actors.coref.definite``: "the agency" → the most recent actor of a fitting type."""
-    if s.units[u].text.lower() != "the" or u + 1 >= len(s.units):
+    """``actors.coref.definite``: "the agency" → the most recent actor of a fitting type and name head."""
+    if s.units[u].text.lower() != "the":
         return None
-    head = words["definite_heads"].match_at([s.units[u + 1].text], 0)
-    if head is None or s.units[u + 1].cat not in ("WORD", "TITLE"):
+    entry = words["definite_descriptions"].match_at(s.texts, s.units[u].start)
+    if entry is None or entry.tokens[0] != "the" or len(entry.tokens) < 2:
         return None
-    types = tuple(_attr(head, "types") or ())
-    named = _attr(head, "name_word") or _attr(head, "title")
+    types = tuple(_attr(entry, "refers_to") or ())
+    heads = tuple(_attr(entry, "heads") or ())
     start = s.sentence.tokens[s.units[u].start].span.start
 
     def fits(key: str) -> bool:
         d = registry.drafts[key]
-        return d.type in types and (not named or named in d.name.split() or any(named in t for t in d.titles))
+        return d.type in types and (not heads or any(h in d.name.split() for h in heads))
 
     key = _recent(earlier, start, s.sentence.index - _DEFINITE_REACH, fits)
     if key is None:
         return None
-    unit = Unit("DEF", s.units[u].start, s.units[u + 1].end, "")
-    return _mention(s, unit, key, "actors.coref.definite", words)
+    end = s.units[u].start + len(entry.tokens)
+    return ActorMention(s.span(s.units[u].start, end), key, s.sentence.index, False,
+                        RuleRef("actors.coref.definite", words.version("actors.coref.definite")))
 
 
 def _pronoun(s: _Sentence, u: int, words: ActorWords, registry: _Registry,
@@ -658,9 +682,9 @@ def _pronoun(s: _Sentence, u: int, words: ActorWords, registry: _Registry,
     """``actors.coref.pronoun``: he/she/it/they → the most recent fitting actor within two sentences."""
     unit = s.units[u]
     entry = words["pronouns"].match_at([unit.text], 0) if unit.cat in ("WORD", "DET", "NAME") else None
-    if entry is None or _expletive(s, u, words):
-        return None
-    types = tuple(_attr(entry, "types") or ())
+    if entry is None or _attr(entry, "person") == 1 or _expletive(s, u, words):
+        return None  # first person ("we", "our") is the speaker's: claims attribution resolves it
+    types = tuple(t for t in _attr(entry, "refers_to") or () if t != "person" or _attr(entry, "number") != "plural")
     start = s.sentence.tokens[unit.start].span.start
     key = _recent(earlier, start, s.sentence.index - _PRONOUN_REACH, lambda k: registry.drafts[k].type in types)
     return _mention(s, unit, key, "actors.coref.pronoun", words, pronoun=True) if key else None

@@ -51,10 +51,8 @@ def test_rule_example_matches(rule_id: str, example: dict) -> None:
         if field in expect:
             assert getattr(actor, field) == expect[field], field
     assert set(expect.get("titles", ())) <= set(actor.titles)
-    if "mentions" in expect:
-        assert len(surfaces(found, text, actor)) == expect["mentions"]
-    if "pronouns" in expect:
-        assert len(surfaces(found, text, actor, pronoun=True)) == expect["pronouns"]
+    assert set(expect.get("mentions", ())) <= set(surfaces(found, text, actor))
+    assert set(expect.get("pronouns", ())) <= set(surfaces(found, text, actor, pronoun=True))
     used = {m.rule.id for m in found.actor_mentions if m.actor == actor.key} | {actor.rule.id}
     assert rule_id in used, f"{rule_id} not among the rules that found {actor.name}: {used}"
 
@@ -145,7 +143,7 @@ def test_acronym_in_parentheses_is_an_alias_for_later_mentions() -> None:
     [
         ("Israeli soldiers entered the camp.", "Israeli soldiers", "ISR", "military"),
         ("Chinese officials protested.", "Chinese officials", "CHN", "government"),
-        ("Turkish and Western diplomats met.", "Turkish and Western diplomats", None, "government"),
+        ("Turkish and Western diplomats met.", "Turkish and Western diplomats", None, "diplomacy"),
         ("Polish border troops held the line.", "Polish border troops", "POL", "military"),
     ],
 )
