@@ -18,6 +18,7 @@ from lark import Tree
 
 from .actors import ActorWords, Unit, build_units, is_capitalized, load_actor_words, longest_parse, merged_words
 from .lexicon import GazetteerEntry, Lexicon, WordEntry
+from .times import find_quantities, find_times
 from .model import Actor, ActorMention, ActorType, Mentions, QuantityMention, RuleRef, Segments, Sentence, Span, TimeMention
 
 #: Candidate priorities: a lower number wins an overlap (then the longer span, then the earlier).
@@ -739,9 +740,6 @@ def find_mentions(segments: Segments, lexicon: Lexicon, published: date | None =
 
 def _times_and_quantities(segments: Segments, published: date | None) -> tuple[
         tuple[TimeMention, ...], tuple[QuantityMention, ...]]:
-    """Times and quantities come from ``converter.times`` (stage 2's other half), when it is installed."""
-    try:
-        from . import times
-    except ImportError:
-        return (), ()
-    return tuple(times.find_times(segments, published)), tuple(times.find_quantities(segments))
+    """Times first, then quantities that do not overlap them (``converter.times``, shipped word lists)."""
+    times = find_times(segments, None, published)
+    return tuple(times), tuple(find_quantities(segments, None, times))

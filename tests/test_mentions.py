@@ -4,6 +4,7 @@ and the invariants (total, non-overlapping, deterministic, fast)."""
 from __future__ import annotations
 
 import time
+from datetime import date
 
 import pytest
 from hypothesis import given, settings
@@ -255,3 +256,10 @@ def test_time_grows_linearly_with_text_length() -> None:
     mentions_of(paragraph * 8)
     big = time.perf_counter() - started
     assert big < max(small, 0.01) * 8 * 3
+
+
+def test_times_and_quantities_are_carried_in_mentions() -> None:
+    text = "On Monday, Serbian police detained about 200 protesters."
+    found = find_mentions(segment(text), load_lexicon(), date(2025, 3, 5))
+    assert [t.span.slice(text) for t in found.times] and found.times[0].value
+    assert [q.value for q in found.quantities] == [200.0]
