@@ -440,11 +440,18 @@ def leftover_quotes(segments: Segments, kept: list[Candidate]) -> list[Candidate
         host = next((i for i, c in enumerate(result) if c.claim.content.contains(quote.content)), None)
         if host is not None:
             result[host] = mixed(result[host])
-        elif _word_count(quote.content.slice(segments.text)) >= MIN_UNATTRIBUTED_QUOTE_WORDS:
+        elif standalone(segments, quote):
             content = trim_span(quote.content, segments.text)
             claim = Claim(kind="direct", content=content, rule=UNATTRIBUTED_QUOTE_RULE)
             result.append(Candidate(claim, (len(PRECEDENCE), 0), quote.span, quote))
     return result
+
+
+def standalone(segments: Segments, quote: Quote) -> bool:
+    """A quote stands as a claim of its own when it opens its sentence and is clause-long; one inside a
+    sentence ("protesters chanted “...”", "the so-called “...”") is a usage, not a claim."""
+    opens = any(s.span.start == quote.span.start for s in segments.sentences)
+    return opens and _word_count(quote.content.slice(segments.text)) >= MIN_UNATTRIBUTED_QUOTE_WORDS
 
 
 def mixed(candidate: Candidate) -> Candidate:
