@@ -26,7 +26,7 @@ from lark.lexer import Lexer
 from .errors import GrammarError, Location
 from .model import Span, Token
 from .resources import data_path, grammar_path
-from .segment import read_wordlists
+from .segment import default_abbreviations, read_wordlists, tokenize
 from .temporal import TimeExpr, possible_date
 
 # list name in rules/lexicon/time.yaml -> grammar terminal (common.lark)
@@ -161,6 +161,11 @@ def _number_shape(token: Token) -> str:
     return "NUMBER"
 
 
+def _entry_words(text: str) -> tuple[str, ...]:
+    """An entry as the segmenter would tokenize it ("US$" is two tokens, "per cent" two words)."""
+    return tuple(raw[3] for raw in tokenize(text, 0, len(text), default_abbreviations()))
+
+
 def build_categorizer(
     wordlists: Mapping[str, Sequence[Any]], categories: Mapping[str, str], *, open_words: bool = False
 ) -> Categorizer:
@@ -177,7 +182,7 @@ def build_categorizer(
     exact: dict[tuple[str, ...], tuple[str, Mapping[str, Any]]] = {}
     for name, terminal in categories.items():
         for entry in wordlists.get(name, ()):
-            words = tuple(_entry_text(entry).split())
+            words = _entry_words(_entry_text(entry))
             if name in case_sensitive:
                 exact.setdefault(words, (terminal, _entry_attrs(entry)))
             else:
