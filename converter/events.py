@@ -39,6 +39,16 @@ ROLES: tuple[str, ...] = ("source", "target", "location", "intermediary")
 MODALITY_LIST = "modality_cues"
 """Name of the word list (rules/lexicon/modality.yaml) whose entries carry a ``modality``."""
 
+BREAKS_LIST = "clause_breaks"
+"""Name of the word list (rules/lexicon/event_words.yaml) of words that open a new clause."""
+
+GOVERNING_TYPES: frozenset[str] = frozenset({"AGREE", "REQUEST", "REJECT", "THREATEN", "PROTEST"})
+"""Verbal acts whose complement is an action, not a separate event ("threatened to impose …",
+"rejected an invitation to attend …", "staged protests to demand …")."""
+
+GOVERNING_REACH = 10
+"""How many tokens after a verbal act's trigger its complement may reach."""
+
 CUE_WINDOW = 6
 """How many tokens before the trigger may hold a modality cue ("is believed to be receiving")."""
 
@@ -77,6 +87,8 @@ class Candidate:
     match_length: int
     slots: int
     order: int  # position of the rule in the rule set: the final tie-break
+    trigger_tokens: tuple[int, int] = (0, 0)
+    has_mode: bool = False
 
 
 def match_events(segments: Segments, mentions: Mentions, ruleset: Any) -> tuple[Event, ...]:
@@ -90,12 +102,15 @@ def match_events(segments: Segments, mentions: Mentions, ruleset: Any) -> tuple[
     Returns:
         Events sorted by trigger position, then type and rule id (deterministic).
     """
-    cues = modality_cues(_wordlists(ruleset))
+    wordlists = _wordlists(ruleset)
+    cues = modality_cues(wordlists)
+    breaks = word_set(wordlists, BREAKS_LIST)
     events: list[Event] = []
     for sentence in segments.sentences:
         tokens = tuple(sentence_tokens(sentence, mentions))
         candidates = sentence_candidates(sentence, tokens, mentions, ruleset.events, cues)
-        events.extend(resolve_conflicts(candidates))
+        kept = drop_governed(resolve_conflicts(candidates), tokens, breaks)
+        events.extend(c.event for c in kept)
     return tuple(sorted(events, key=event_sort_key))
 
 
@@ -111,6 +126,14 @@ def modality_cues(wordlists: Mapping[str, Any]) -> tuple[Cue, ...]:
         return ()
     cues = [Cue(_entry_words(entry), _entry_attrs(entry)["modality"]) for entry in wordlist.entries]
     return tuple(sorted((c for c in cues if c.words), key=lambda c: (-len(c.words), c.words)))
+
+
+def word_set(wordlists: Mapping[str, Any], name: str) -> frozenset[str]:
+    """The single-word entries of a word list, lower-cased (empty when the list is missing)."""
+    wordlist = wordlists.get(name)
+    if wordlist is None:
+        return frozenset()
+    return frozenset(" ".join(_entry_words(entry)) for entry in wordlist.entries)
 
 
 def _entry_words(entry: Any) -> tuple[str, ...]:
@@ -166,7 +189,7 @@ def build_candidate(
         negated=negated,
     )
     slots = len({p.role for p in participants})
-    return Candidate(event, match.end - match.start, slots, order)
+    return Candidate(event, match.end - match.start, slots, order, trigger, bool(event.mode))
 
 
 def plover_type(rule_type: str, modality: Modality) -> str:
@@ -275,7 +298,7 @@ def match_quantity(tokens: Sequence[Token], start: int, end: int) -> QuantityMen
     return None
 
 
-def resolve_conflicts(candidates: Sequence[Candidate]) -> list[Event]:
+def resolve_conflicts(candidates: Sequence[Candidate]) -> list[Candidate]:
     """Keep one event per trigger: the longest trigger, then most roles filled, then longest match.
 
     Two rules that fire on overlapping trigger words describe the same act (e.g. "agreed to
@@ -283,16 +306,36 @@ def resolve_conflicts(candidates: Sequence[Candidate]) -> list[Event]:
     duplicates (same rule, same trigger) collapse too.
     """
     ranked = sorted(candidates, key=_specificity)
-    kept: list[Event] = []
+    kept: list[Candidate] = []
     for candidate in ranked:
-        if not any(candidate.event.trigger.overlaps(event.trigger) for event in kept):
-            kept.append(candidate.event)
+        if not any(candidate.event.trigger.overlaps(other.event.trigger) for other in kept):
+            kept.append(candidate)
     return kept
 
 
-def _specificity(candidate: Candidate) -> tuple[int, int, int, int, Span]:
+def _specificity(candidate: Candidate) -> tuple[int, int, int, int, int, Span]:
     trigger = candidate.event.trigger
-    return (trigger.start - trigger.end, -candidate.slots, -candidate.match_length, candidate.order, trigger)
+    return (trigger.start - trigger.end, -candidate.slots, -candidate.match_length, -candidate.has_mode,
+            candidate.order, candidate.event.trigger)
+
+
+def drop_governed(candidates: Sequence[Candidate], tokens: Sequence[Token], breaks: frozenset[str]) -> list[Candidate]:
+    """Drop source-less events that are the complement of a verbal act in the same clause.
+
+    "Israel threatened to ban voting" is one THREATEN: the ban is what is threatened, not a
+    COERCE that happened. An event with its own source stays ("X rejected the plan and Y attacked").
+    """
+    governors = [c for c in candidates if c.event.type in GOVERNING_TYPES]
+    return [c for c in candidates if not any(_governs(g, c, tokens, breaks) for g in governors)]
+
+
+def _governs(governor: Candidate, candidate: Candidate, tokens: Sequence[Token], breaks: frozenset[str]) -> bool:
+    if governor is candidate or any(p.role == "source" for p in candidate.event.participants):
+        return False
+    gap_start, gap_end = governor.trigger_tokens[1], candidate.trigger_tokens[0]
+    if not 0 <= gap_end - gap_start <= GOVERNING_REACH:
+        return False
+    return not any(t.kind == "punct" or t.lower in breaks for t in tokens[gap_start:gap_end])
 
 
 def event_sort_key(event: Event) -> tuple[int, int, str, str]:
