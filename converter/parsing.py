@@ -94,7 +94,7 @@ class Categorizer:
 
     phrases: Mapping[tuple[str, ...], tuple[str, Mapping[str, Any]]]  # lower-cased words -> terminal, entry
     exact: Mapping[tuple[str, ...], tuple[str, Mapping[str, Any]]]  # case-sensitive lists, as written
-    longest: int
+    reach: Mapping[str, int]  # lower-cased first word -> longest entry starting with it
     open_words: bool  # quantity grammar: other words become WORD/PLURAL
     stopwords: frozenset[str]
     plural_endings: tuple[str, ...]
@@ -116,7 +116,9 @@ class Categorizer:
         return cats
 
     def _phrase_at(self, tokens: Sequence[Token], i: int) -> tuple[int, str, Mapping[str, Any]] | None:
-        for size in range(min(self.longest, len(tokens) - i), 0, -1):
+        first = tokens[i].text.lower()
+        longest = max(self.reach.get(first, 0), self.reach.get(first.rstrip("."), 0))
+        for size in range(min(longest, len(tokens) - i), 0, -1):
             words = tuple(t.text for t in tokens[i : i + size])
             stripped = (*words[:-1], words[-1].rstrip(".") or words[-1])
             for table, key in ((self.exact, words), (self.exact, stripped)):
@@ -183,13 +185,17 @@ def build_categorizer(
     for name, terminal in categories.items():
         for entry in wordlists.get(name, ()):
             words = _entry_words(_entry_text(entry))
+            if not words:
+                continue
             if name in case_sensitive:
                 exact.setdefault(words, (terminal, _entry_attrs(entry)))
             else:
                 phrases.setdefault(tuple(w.lower() for w in words), (terminal, _entry_attrs(entry)))
-    longest = max((len(k) for k in (*phrases, *exact)), default=1)
+    reach: dict[str, int] = {}
+    for key in (*phrases, *exact):
+        reach[key[0].lower()] = max(reach.get(key[0].lower(), 0), len(key))
     return Categorizer(
-        phrases=phrases, exact=exact, longest=longest, open_words=open_words,
+        phrases=phrases, exact=exact, reach=reach, open_words=open_words,
         stopwords=frozenset(str(w).lower() for w in wordlists.get("unit_stopwords", ())),
         plural_endings=tuple(str(w).lower() for w in wordlists.get("plural_suffixes", ())),
     )
@@ -285,11 +291,11 @@ def _longest_prefix(parser: Lark, cats: Sequence[Cat]) -> int:
 def find_expressions(parser: Lark, transformer: type[Transformer], cats: Sequence[Cat | None]) -> list[Parsed]:
     """Leftmost-longest parses inside the category stream; a parse the transformer rejects is skipped."""
     found: list[Parsed] = []
-    runs = _split_runs(cats)
-    for run in runs:
+    first = first_terminals(parser)
+    for run in _split_runs(cats):
         i = 0
         while i < len(run):
-            length = _longest_prefix(parser, run[i:])
+            length = _longest_prefix(parser, run[i:]) if run[i].terminal in first else 0
             parsed = _transform(parser, transformer, run[i : i + length]) if length else None
             if parsed is None:
                 i += 1
@@ -297,6 +303,12 @@ def find_expressions(parser: Lark, transformer: type[Transformer], cats: Sequenc
             found.append(parsed)
             i += length
     return found
+
+
+@cache
+def first_terminals(parser: Lark) -> frozenset[str]:
+    """Terminals that can begin an expression: only there is a parse worth trying (a cheap trigger scan)."""
+    return frozenset(parser.parse_interactive().choices())
 
 
 def _split_runs(cats: Sequence[Cat | None]) -> list[list[Cat]]:

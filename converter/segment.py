@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 import yaml
@@ -300,6 +301,28 @@ class _Builder:
                 self.sentences.append(Sentence(len(self.sentences), span, paragraph, _make_tokens(part)))
 
 
+def _is_wrapped(previous: list[Raw], line: list[Raw]) -> bool:
+    """A hard-wrapped line: the previous line stops mid-sentence and this one goes on in lower case."""
+    last, first = previous[-1], line[0]
+    ends = last[2] == "punct" and (last[3] in _TERMINALS or last[3] in _CLOSE_QUOTES or last[3] in ':"')
+    return not ends and first[2] == "word" and first[3][:1].islower()
+
+
+def _paragraph_tokens(text: str, abbreviations: Abbreviations) -> Iterable[list[Raw]]:
+    """Tokens of each paragraph: one per non-empty line, except that hard-wrapped lines are joined."""
+    current: list[Raw] = []
+    for line in _LINE_RE.finditer(text):
+        raws = tokenize(text, line.start(), line.end(), abbreviations)
+        if not raws:
+            continue
+        if current and not _is_wrapped(current, raws):
+            yield current
+            current = []
+        current.extend(raws)
+    if current:
+        yield current
+
+
 def segment(text: str, abbreviations: Abbreviations | None = None) -> Segments:
     """Split ``text`` into paragraphs, sentences (with tokens), quotations and the dateline.
 
@@ -311,12 +334,9 @@ def segment(text: str, abbreviations: Abbreviations | None = None) -> Segments:
     """
     abbreviations = abbreviations or default_abbreviations()
     builder = _Builder(text, abbreviations, [], [], [])
-    for line in _LINE_RE.finditer(text):
-        raws = tokenize(text, line.start(), line.end(), abbreviations)
-        if not raws:
-            continue
+    for raws in _paragraph_tokens(text, abbreviations):
         if builder.dateline is None and len(builder.paragraphs) < _DATELINE_PARAGRAPHS:
-            found = find_dateline(text, raws[0][0], line.end())
+            found = find_dateline(text, raws[0][0], raws[-1][1])
             if found is not None:
                 builder.dateline, builder.body_start = found
         builder.add_paragraph(raws)

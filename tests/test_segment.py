@@ -48,11 +48,18 @@ def test_abbreviation_file_no_match_examples_stay_one_sentence(text: str) -> Non
         ("“Why?” he asked. Nobody answered.", ["“Why?” he asked.", "Nobody answered."]),
         ('He said. "We will go." She left.', ["He said.", '"We will go."', "She left."]),
         ("Wait... what happened? Nothing!", ["Wait... what happened?", "Nothing!"]),
-        ("first line without period\nsecond line", ["first line without period", "second line"]),
+        ("A headline without period\nThe body", ["A headline without period", "The body"]),
+        ("the U.S.-led\ncoalition struck.\nIt ended.", ["the U.S.-led\ncoalition struck.", "It ended."]),
     ],
 )
 def test_sentences_split_at_terminals_but_not_after_abbreviations(text: str, expected: list[str]) -> None:
     assert sentence_texts(text) == expected
+
+
+def test_hard_wrapped_lines_join_one_paragraph_but_lines_are_paragraphs_otherwise() -> None:
+    text = "Officials said the\ncoalition struck.\nA new paragraph.\n\n“Quoted,” he said."
+    assert [p.span.slice(text) for p in segment(text).paragraphs] == [
+        "Officials said the\ncoalition struck.", "A new paragraph.", "“Quoted,” he said."]
 
 
 def test_tokens_keep_hyphens_acronyms_numbers_and_split_clitics() -> None:
