@@ -63,6 +63,12 @@ class ActorWords:
         """Entries of list ``name`` exactly as written (for case-sensitive tests such as non-names)."""
         return _exact_cached(self, name)
 
+    def match(self, name: str, texts: Sequence[str], i: int) -> WordEntry | None:
+        """Longest entry of list ``name`` at token ``i``; a first-word check skips most positions cheaply."""
+        if texts[i].replace("’", "'").lower() not in _first_words(self, name):
+            return None
+        return self.lists[name].match_at(texts, i)
+
     def version(self, rule_id: str) -> int:
         return self.rules[rule_id].version if rule_id in self.rules else 1
 
@@ -70,6 +76,11 @@ class ActorWords:
 @cache
 def _texts_cached(words: ActorWords, name: str) -> frozenset[str]:
     return words.lists[name].texts()
+
+
+@cache
+def _first_words(words: ActorWords, name: str) -> frozenset[str]:
+    return frozenset(entry.tokens[0] for entry in words.lists[name].entries)
 
 
 @cache
@@ -203,7 +214,7 @@ def build_units(texts: Sequence[str], lexicon: Lexicon, words: ActorWords, ellip
 
 def _unit_at(texts: Sequence[str], i: int, lexicon: Lexicon, words: ActorWords, elliptic_ok: frozenset[str]) -> Unit:
     hit = lexicon.gazetteer.match_at(texts, i, elliptic_ok=elliptic_ok)
-    title = words["titles"].match_at(texts, i)
+    title = words.match("titles", texts, i)
     title_len = len(title.tokens) if title else 0
     if hit is not None and hit.end_tok - i >= title_len:
         return Unit(gazetteer_category(hit.entry, hit.form), i, hit.end_tok, " ".join(texts[i:hit.end_tok]),
@@ -277,9 +288,11 @@ def longest_parse(units: Sequence[Unit], first: int, start: str, limit: int = 14
             parser.feed_token(Token(unit.cat, unit.text, start_pos=index))
         except UnexpectedInput:
             break
-        if "$END" in parser.accepts():
-            best = parser.copy()
-    return best.feed_eof() if best is not None else None
+        try:
+            best = parser.copy().feed_eof()
+        except UnexpectedInput:
+            continue
+    return best
 
 
 def terminal_indexes(tree: Tree) -> list[int]:

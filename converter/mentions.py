@@ -10,7 +10,7 @@ names and acronyms, definite descriptions ("the agency") and pronouns. Reading i
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -302,6 +302,9 @@ def appositions(s: _Sentence, words: ActorWords) -> Iterator[tuple[Candidate, En
     for u, unit in enumerate(s.units):
         if unit.cat != "NAME" or (u > 0 and s.units[u - 1].cat in ("NAME", "PARTICLE")):
             continue
+        run_end = _name_run_end(s.units, u)
+        if run_end >= len(s.units) or s.units[run_end].cat != "COMMA":
+            continue
         tree = longest_parse(s.units, u, "apposition")
         if tree is None:
             continue
@@ -346,14 +349,23 @@ def _name_run_end(units: Sequence[Unit], u: int) -> int:
 
 def _plausible_name(s: _Sentence, u: int, end: int, words: ActorWords) -> bool:
     names = [x.text for x in s.units[u:end] if x.cat == "NAME"]
-    if not 2 <= len(names) <= 4 or not all(_title_case(n) for n in names):
+    full = [n for n in names if not _initial(n)]
+    if not 2 <= len(names) <= 4 or len(full) < 2 or not all(_title_case(n) for n in full) or _initial(names[0]):
         return False
+    places = words.texts("place_heads")
+    if any(n.lower() in places for n in names):
+        return False  # "Camp Hurriya", "Tabqa Dam"
     if u > 0 and (s.units[u - 1].cat in ("DET", "TITLE") or is_capitalized(s.units[u - 1].text)):
         return False  # "the Kursk Oblast", "Operation Inherent Resolve": not a person's name
     following = s.units[end].text if end < len(s.units) else ""
     heads = words.exact("org_head_nouns")
     return not any(n in heads for n in names) and not is_capitalized(following) and \
         following.lower() not in words.texts("place_heads")
+
+
+def _initial(word: str) -> bool:
+    """A middle initial such as "W." in "George W. Bush"."""
+    return len(word) == 2 and word[0].isupper() and word[1] == "."
 
 
 def _title_case(word: str) -> bool:
@@ -381,16 +393,15 @@ def _org_run_end(s: _Sentence, u: int, words: ActorWords) -> int:
 
 def head_noun_orgs(s: _Sentence, words: ActorWords) -> Iterator[Candidate]:
     """``actors.org.head_noun``: capitalized words with an organization head ("Ministry of Defense")."""
-    heads = words["org_head_nouns"]
     u = 0
     while u < len(s.units):
         end = _org_run_end(s, u, words)
         run = s.units[u:end]
         head_at = [i for i, x in enumerate(run) if x.cat == "NAME" and x.text in words.exact("org_head_nouns")]
         if head_at and len(run) >= 2 and s.units[u].cat != "PARTICLE":
-            yield _org_candidate(s, u, end, heads.match_at([run[head_at[-1]].text], 0), words)
+            yield _org_candidate(s, u, end, words.match("org_head_nouns", [run[head_at[-1]].text], 0), words)
         elif head_at and u > 0 and s.units[u - 1].text.lower() == "the":  # "the Coalition", "the Senate"
-            yield _org_candidate(s, u, end, heads.match_at([run[0].text], 0), words)
+            yield _org_candidate(s, u, end, words.match("org_head_nouns", [run[0].text], 0), words)
         u = max(end, u + 1)
 
 
@@ -398,7 +409,7 @@ def _org_candidate(s: _Sentence, u: int, end: int, head: WordEntry | None, words
     run = s.units[u:end]
     owner = next((x for x in run if x.cat in _OWNER | {"LOC"} and isinstance(x.entry, GazetteerEntry)), None)
     owner = owner or _possessive_owner(s, u)
-    sector = next((str(_attr(e, "sector")) for x in run if (e := words["sector_words"].match_at([x.text], 0))), None)
+    sector = next((str(_attr(e, "sector")) for x in run if (e := words.match("sector_words", [x.text], 0))), None)
     sector = sector or (str(_attr(head, "sector")) if _attr(head, "sector") else None)
     name = s.surface(s.units[u].start, s.units[end - 1].end)
     country = owner.entry.country if owner is not None else None
@@ -447,9 +458,9 @@ def acronyms(s: _Sentence, chosen: Sequence[Candidate]) -> Iterator[Candidate]:
 
 
 def _acronym(word: str) -> bool:
-    """Upper-case letters (digits and inner hyphens allowed), two to eight of them: "SDF", "CJTF-OIR"."""
+    """Upper-case letters (digits and inner hyphens allowed, no dots), two to six of them: "SDF", "CJTF-OIR"."""
     letters = [ch for ch in word if ch.isalpha()]
-    return 2 <= len(letters) <= 8 and all(ch.isupper() for ch in letters) and word[0].isalpha()
+    return 2 <= len(letters) <= 6 and all(ch.isupper() for ch in letters) and word[0].isalpha() and "." not in word
 
 
 # --------------------------------------------------------------------------- recognizers: groups, places
@@ -474,7 +485,7 @@ def _group_noun(s: _Sentence, tok: int, words: ActorWords) -> tuple[int, WordEnt
     """The furthest lower-case group noun after optional modifiers ("military personnel", "military")."""
     best = None
     while tok < len(s.texts) and not is_capitalized(s.texts[tok]):
-        noun = words["group_nouns"].match_at(s.texts, tok)
+        noun = words.match("group_nouns", s.texts, tok)
         if noun is not None and _heads_phrase(s, tok + len(noun.tokens), noun, words):
             best = (tok + len(noun.tokens), noun)
         if s.texts[tok].lower() not in words.texts("group_modifiers"):
@@ -618,21 +629,23 @@ def _mention(s: _Sentence, unit: Unit, key: str, rule: str, words: ActorWords, p
 
 
 def _coreferent(s: _Sentence, words: ActorWords, registry: _Registry, taken: list[bool],
-                earlier: list[ActorMention]) -> list[ActorMention]:
-    """Short names, acronyms, definite descriptions and pronouns left over after recognition."""
-    found: list[ActorMention] = []
+                earlier: list[ActorMention]) -> None:
+    """Short names, acronyms, definite descriptions and pronouns left over after recognition.
+
+    Found mentions are appended to ``earlier`` (the article's mentions so far, in reading order), so a
+    pronoun can refer to a name resolved just before it.
+    """
     for u, unit in enumerate(s.units):
         if any(taken[unit.start : unit.end]):
             continue
-        mention = _short_name(s, unit, words, registry) or _definite(s, u, words, registry, earlier + found) \
-            or _pronoun(s, u, words, registry, earlier + found)
+        mention = _short_name(s, unit, words, registry) or _definite(s, u, words, registry, earlier) \
+            or _pronoun(s, u, words, registry, earlier)
         if mention is not None:
             for k in range(unit.start, len(s.texts)):
                 if s.sentence.tokens[k].span.end > mention.span.end:
                     break
                 taken[k] = True
-            found.append(mention)
-    return found
+            earlier.append(mention)
 
 
 def _short_name(s: _Sentence, unit: Unit, words: ActorWords, registry: _Registry) -> ActorMention | None:
@@ -646,10 +659,17 @@ def _short_name(s: _Sentence, unit: Unit, words: ActorWords, registry: _Registry
     return None
 
 
-def _recent(mentions: Sequence[ActorMention], before: int, since: int, fits) -> str | None:  # type: ignore[no-untyped-def]
+def _recent(mentions: Sequence[ActorMention], before: int, since: int, fits: Callable[[str], bool]) -> str | None:
+    """The actor of the latest mention ending before offset ``before``, from sentence ``since`` on, that fits.
+
+    ``mentions`` are in reading order (sentence by sentence), so the scan runs backwards and stops at the
+    first older sentence: the cost depends on the window, not on the article's length.
+    """
     best = None
-    for m in mentions:
-        if m.span.end <= before and m.sentence >= since and fits(m.actor) and (best is None or m.span.start > best.span.start):
+    for m in reversed(mentions):
+        if m.sentence < since:
+            break
+        if m.span.end <= before and fits(m.actor) and (best is None or m.span.start > best.span.start):
             best = m
     return best.actor if best is not None else None
 
@@ -659,7 +679,7 @@ def _definite(s: _Sentence, u: int, words: ActorWords, registry: _Registry,
     """``actors.coref.definite``: "the agency" → the most recent actor of a fitting type and name head."""
     if s.units[u].text.lower() != "the":
         return None
-    entry = words["definite_descriptions"].match_at(s.texts, s.units[u].start)
+    entry = words.match("definite_descriptions", s.texts, s.units[u].start)
     if entry is None or entry.tokens[0] != "the" or len(entry.tokens) < 2:
         return None
     types = tuple(_attr(entry, "refers_to") or ())
@@ -682,7 +702,7 @@ def _pronoun(s: _Sentence, u: int, words: ActorWords, registry: _Registry,
              earlier: Sequence[ActorMention]) -> ActorMention | None:
     """``actors.coref.pronoun``: he/she/it/they → the most recent fitting actor within two sentences."""
     unit = s.units[u]
-    entry = words["pronouns"].match_at([unit.text], 0) if unit.cat in ("WORD", "DET", "NAME") else None
+    entry = words.match("pronouns", [unit.text], 0) if unit.cat in ("WORD", "DET", "NAME") else None
     if entry is None or _attr(entry, "person") == 1 or _expletive(s, u, words):
         return None  # first person ("we", "our") is the speaker's: claims attribution resolves it
     types = tuple(t for t in _attr(entry, "refers_to") or () if t != "person" or _attr(entry, "number") != "plural")
@@ -731,7 +751,7 @@ def find_mentions(segments: Segments, lexicon: Lexicon, published: date | None =
         s = _read(sentence, segments.text, lexicon, words, registry)
         taken = [False] * len(s.texts)
         mentions.extend(_named(s, words, registry, taken))
-        mentions.extend(_coreferent(s, words, registry, taken, mentions))
+        _coreferent(s, words, registry, taken, mentions)
     mentions.sort(key=lambda m: (m.span.start, m.span.end))
     actors = registry.freeze([m.actor for m in mentions if not m.pronoun] + [m.actor for m in mentions])
     times, quantities = _times_and_quantities(segments, published)
