@@ -365,6 +365,22 @@ def _any(tok: Token, _t: str | None) -> bool:
     return True
 
 
+def _entries(wordlist: WordListLike) -> list[tuple[str, ...]]:
+    return [tuple(normalize(t) for t in e.tokens) for e in wordlist.entries if e.tokens]
+
+
+def _trie(entries: Sequence[tuple[str, ...]]) -> dict[str, Any]:
+    """word → (an entry ends here, the words that may follow)."""
+    root: dict[str, Any] = {}
+    for entry in entries:
+        node = root
+        for i, word in enumerate(entry):
+            terminal, children = node.get(word, (False, {}))
+            node[word] = (terminal or i == len(entry) - 1, children)
+            node = children
+    return root
+
+
 class _Compiler:
     """Emits VM instructions for a syntax tree (Thompson construction with priorities)."""
 
@@ -421,25 +437,36 @@ class _Compiler:
         if node.name not in self.wordlists:
             known = ", ".join(sorted(self.wordlists)) or "none loaded"
             raise self.error(node, f"unknown word list @{node.name}; known lists: {known}")
-        entries = [tuple(normalize(t) for t in e.tokens) for e in self.wordlists[node.name].entries]
-        entries = [e for e in entries if e]
+        entries = _entries(self.wordlists[node.name])
         if not entries:
             self.empty_lists.append(node.name)
         self.triggered(lambda: self.phrases(entries))
 
     def phrases(self, entries: Sequence[tuple[str, ...]]) -> None:
-        """Alternation of word sequences, longest first so the longest entry is preferred."""
-        singles = frozenset(e[0] for e in entries if len(e) == 1)
-        multi = sorted({e for e in entries if len(e) > 1}, key=lambda e: (-len(e), e))
-        options: list[Callable[[], None]] = [
-            (lambda e=e: [self.token(_in_set(frozenset({w})), ("w", w)) for w in e]) for e in multi
-        ]
-        if singles:
-            options.append(lambda: self.token(_in_set(singles), ("w", singles)))
-        if not options:
+        """Any of the word sequences, compiled as a trie so shared prefixes cost one test.
+
+        At every trie node, continuing is preferred to stopping, so the longest entry wins.
+        """
+        if not entries:
             self.token(lambda tok, _t: False, ("never",))
             return
+        self.trie(_trie(entries))
+
+    def trie(self, node: Mapping[str, tuple[bool, Mapping[str, Any]]]) -> None:
+        leaves = frozenset(w for w, (_, children) in node.items() if not children)
+        options: list[Callable[[], None]] = [
+            (lambda w=w, t=t, c=c: self.trie_branch(w, t, c)) for w, (t, c) in sorted(node.items()) if c
+        ]
+        if leaves:
+            options.append(lambda: self.token(_in_set(leaves), ("w", leaves)))
         self.alternatives(options)
+
+    def trie_branch(self, word: str, terminal: bool, children: Mapping[str, Any]) -> None:
+        self.token(_in_set(frozenset({word})), ("w", word))
+        if terminal:
+            self.optional(lambda: self.trie(children), greedy=True)
+        else:
+            self.trie(children)
 
     def triggered(self, body: Callable[[], None]) -> None:
         self.emit(TRIG_START)

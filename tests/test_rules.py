@@ -9,7 +9,7 @@ import pytest
 
 from converter.errors import PatternError, RuleError
 from converter.rulefiles import parse_rule_text
-from converter.rules import RULES_ENV, clear_cache, load_rules
+from converter.rules import RULES_ENV, clear_cache, load_rules, rules_version
 from converter.ruletest import FAIL, NOT_RUNNABLE, PASS, TODO, exit_code, format_report, run_rule_examples
 
 EVENT_FILE = """\
@@ -56,11 +56,11 @@ def test_the_shipped_rules_load_and_compile_with_unique_global_ids():
 
 
 def test_loading_is_cached_per_directory_tuple_and_the_version_is_deterministic(tmp_path):
-    assert load_rules() is load_rules()
-    version = load_rules().version
-    clear_cache()
-    assert load_rules().version == version
-    assert load_rules([user_dir(tmp_path)]).version != version
+    shipped = load_rules()
+    assert load_rules() is shipped
+    assert rules_version(shipped.files) == rules_version(tuple(reversed(shipped.files))) == shipped.version
+    assert len(shipped.version) == 12
+    assert load_rules([user_dir(tmp_path)]).version != shipped.version
 
 
 def test_a_user_rule_is_added_with_its_fields(tmp_path):
