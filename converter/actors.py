@@ -27,7 +27,7 @@ from .resources import data_path, grammar_path
 #: The first six are shared with other stages and live in rules/lexicon; the rest in rules/actors.
 REQUIRED_LISTS = (
     "titles", "name_particles", "org_head_nouns", "group_nouns", "pronouns", "definite_descriptions",
-    "determiners", "non_names", "sector_words", "name_connectors", "org_name_words", "common_acronyms",
+    "determiners", "affiliation_prepositions", "non_names", "sector_words", "name_connectors", "org_name_words", "common_acronyms",
     "possessive_markers", "group_modifiers", "head_followers", "blocs", "coordinators", "place_heads", "locative_prepositions",
     "expletive_followers", "expletive_completers",
 )
@@ -237,6 +237,8 @@ def _word_category(text: str, index: int, words: ActorWords) -> str:
         return "NAME"  # "al-Abadi", "el-Sisi"
     if lower in words.texts("determiners"):
         return "DET"
+    if text in words.exact("affiliation_prepositions"):
+        return "PREP"
     if not any(ch.isalpha() for ch in text):
         return "PUNCT"
     if is_capitalized(text) and text.rstrip(".") not in words.exact("non_names") and text not in words.exact("non_names"):
@@ -268,7 +270,8 @@ def person_parser() -> Lark:
         raise GrammarError(f"cannot load the person grammar: {exc}", Location(str(path))) from exc
 
 
-_GRAMMAR_TERMINALS = frozenset({"TITLE", "NAME", "PARTICLE", "DEMONYM", "COUNTRY", "ORG", "POSS", "COMMA", "DET", "WORD"})
+_GRAMMAR_TERMINALS = frozenset({"TITLE", "NAME", "PARTICLE", "DEMONYM", "COUNTRY", "ORG", "POSS", "COMMA", "DET", "PREP",
+                                "WORD"})
 
 
 def longest_parse(units: Sequence[Unit], first: int, start: str, limit: int = 14) -> Tree | None:

@@ -24,7 +24,7 @@ from .model import Actor, ActorMention, ActorType, Mentions, QuantityMention, Ru
 #: Candidate priorities: a lower number wins an overlap (then the longer span, then the earlier).
 PRIORITY = {
     "actors.person.titled": 0, "actors.org.head_noun": 1, "actors.group.demonym_noun": 2,
-    "actors.location.head_noun": 3, "actors.location.locative": 3, "actors.gazetteer": 4,
+    "actors.group.owned": 2, "actors.location.head_noun": 3, "actors.location.locative": 3, "actors.gazetteer": 4,
     "actors.coref.elliptic": 4, "actors.org.acronym": 4, "actors.person.apposition": 5, "actors.person.name": 6,
     "actors.org.bare_acronym": 7,
 }
@@ -155,8 +155,8 @@ class _Registry:
         return key
 
     def _new_key(self, spec: Spec) -> str:
-        if spec.type == "group" and spec.country and spec.sector:
-            return f"{spec.country.lower()} {spec.sector}|group"
+        if spec.rule.startswith("actors.group.") and spec.country and spec.sector:
+            return f"{spec.country.lower()} {spec.sector}|{spec.type}"  # "Russian forces" = "Russian troops"
         return f"{spec.name.lower()}|{spec.type}"
 
     def _find(self, spec: Spec) -> str | None:
@@ -481,6 +481,29 @@ def demonym_groups(s: _Sentence, words: ActorWords) -> Iterator[Candidate]:
             yield Candidate(unit.start, end, _group_spec(s, unit.start, end, owners, noun))
 
 
+def owned_groups(s: _Sentence, words: ActorWords) -> Iterator[Candidate]:
+    """``actors.group.owned``: "Israel's military", "Hamas fighters", "NATO allies".
+
+    After a possessive the owner keeps its own mention and the group mention starts after 's.
+    """
+    for u, unit in enumerate(s.units):
+        if unit.cat not in ("COUNTRY", "ORG") or not isinstance(unit.entry, GazetteerEntry):
+            continue
+        poss = u + 1 < len(s.units) and s.units[u + 1].cat == "POSS"
+        if unit.cat == "COUNTRY" and not poss:
+            continue  # "U.S. forces" is a demonym-like owner: actors.group.demonym_noun
+        v = u + 2 if poss else u + 1
+        tok = s.units[v].start if v < len(s.units) else len(s.texts)
+        found = _group_noun(s, tok, words)
+        if found is None or found[0] - tok > 4:
+            continue
+        end, noun = found
+        spec = _group_spec(s, unit.start, end, [unit], noun)
+        yield Candidate(tok if poss else unit.start, end,
+                        replace(spec, rule="actors.group.owned", affiliation=entry_key(unit.entry),
+                                sector=spec.sector or unit.entry.sector))
+
+
 def _group_noun(s: _Sentence, tok: int, words: ActorWords) -> tuple[int, WordEntry] | None:
     """The furthest lower-case group noun after optional modifiers ("military personnel", "military")."""
     best = None
@@ -598,7 +621,7 @@ def choose(candidates: Sequence[Candidate], taken: list[bool]) -> list[Candidate
 def _named(s: _Sentence, words: ActorWords, registry: _Registry, taken: list[bool]) -> list[ActorMention]:
     """Recognize the sentence's named actors and register them (document order)."""
     appos = list(appositions(s, words))
-    candidates = [*titled_people(s, words), *head_noun_orgs(s, words), *demonym_groups(s, words),
+    candidates = [*titled_people(s, words), *head_noun_orgs(s, words), *demonym_groups(s, words), *owned_groups(s, words),
                   *place_heads(s, words), *locatives(s, words, registry), *gazetteer_actors(s, registry),
                   *bare_names(s, words), *(c for c, _ in appos), *bare_acronyms(s, words, registry)]
     chosen = choose(candidates, taken)
