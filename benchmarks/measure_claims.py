@@ -107,9 +107,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pipeline", action="store_true", help="use the real mention finder")
     parser.add_argument("--show-misses", action="store_true", help="print records where gold and output differ")
     parser.add_argument("--file", type=Path, default=EVAL)
+    parser.add_argument("--split", choices=("all", "dev", "heldout"), default="all",
+                        help="dev: records the rules were tuned on; heldout: written afterwards, never tuned on")
     args = parser.parse_args(argv)
     ruleset = load_rules()
     records = [json.loads(line) for line in args.file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if args.split != "all":
+        records = [r for r in records if r.get("split", "dev") == args.split]
     pairs = [(r["claims"], predicted(r, ruleset, args.pipeline)) for r in records]
     print(f"{len(records)} records, {sum(len(g) for g, _ in pairs)} gold claims, "
           f"{sum(len(p) for _, p in pairs)} found ({'pipeline' if args.pipeline else 'hand-named actors'})")

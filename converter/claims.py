@@ -40,9 +40,17 @@ from converter.model import (
 from converter.pattern import normalize
 from converter.tokens import sentence_tokens
 
-PRECEDENCE: tuple[str, ...] = ("claims.quote.", "claims.indirect.", "claims.according_to.", "claims.unattributed.")
-"""Rule files in the order they may claim a cue: quotes are the most explicit attribution; indirect speech
-comes before "according to" so that "A indicated that C, as elaborated by B" keeps A (nested relay)."""
+PRECEDENCE: tuple[str, ...] = (
+    "claims.quote.",
+    "claims.indirect.said_that_relayed",
+    "claims.indirect.group_said_that_relayed",
+    "claims.according_to.",
+    "claims.indirect.",
+    "claims.unattributed.",
+)
+"""Rule ids (prefixes) in the order they may claim a cue. Quotes are the most explicit attribution. Nested
+speech ("A indicated that C, as elaborated by B") keeps A, so the relayed rules come first; otherwise an
+explicit source phrase ("C, as highlighted by B", "according to B, C") beats a reporting verb inside C."""
 
 QUOTE_PREFIX = "claims.quote."
 UNATTRIBUTED_PREFIX = "claims.unattributed."
@@ -86,6 +94,7 @@ class Lists:
     negated: tuple[tuple[str, ...], ...]
     passive: tuple[tuple[str, ...], ...]
     openers: tuple[tuple[str, ...], ...]
+    non_clause: tuple[tuple[str, ...], ...]
 
 
 def _entry_words(entry: Any) -> tuple[str, ...]:
@@ -117,7 +126,8 @@ def load_lists(wordlists: Mapping[str, Any]) -> Lists:
     order = tuple(" ".join(p) for p in _phrases(wordlists, "certainty_order")) or (
         "certain", "probable", "possible", "doubtful")
     return Lists(hedges, order, _phrases(wordlists, "negated_speech"),
-                 _phrases(wordlists, "passive_auxiliaries"), _phrases(wordlists, "discourse_openers"))
+                 _phrases(wordlists, "passive_auxiliaries"), _phrases(wordlists, "discourse_openers"),
+                 _phrases(wordlists, "non_clause_starts"))
 
 
 # --------------------------------------------------------------------------- token streams
@@ -225,12 +235,13 @@ def words_at(tokens: Sequence[Token], index: int, phrases: Sequence[tuple[str, .
 
 
 def is_negated(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]], lists: Lists) -> bool:
-    """"He said nothing", "she did not say", "declined to say": a speech act that claims nothing."""
+    """"He said nothing", "she did not say", "declined to say": a speech act that claims nothing; "warned
+    of a famine": a verb with a prepositional object, not a claimed clause."""
     cue = captures.get("cue")
     content = captures.get("content")
     if cue and words_before(tokens, cue[0], lists.negated):
         return True
-    return bool(content and words_at(tokens, content[0], lists.negated))
+    return bool(content and words_at(tokens, content[0], (*lists.negated, *lists.non_clause)))
 
 
 def is_passive(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]], lists: Lists) -> bool:

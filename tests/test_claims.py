@@ -317,6 +317,12 @@ def test_relay_phrase_attaches_the_preceding_clause() -> None:
         "according_to", "Lula", "as highlighted by", "The two leaders agreed to exchange envoys")
 
 
+def test_relay_phrase_beats_a_reporting_verb_without_that_in_the_clause() -> None:
+    text = "The two ministers confirmed their plan to reopen the consulates, as highlighted by Sanchez's office."
+    claim = only(text, ("The two ministers", "Sanchez"))
+    assert (claim["speaker"], claim["rule"]) == ("Sanchez", "claims.according_to.relay_trailing")
+
+
 # --------------------------------------------------------------------------- unattributed, hedges
 
 
