@@ -34,7 +34,8 @@ TIME_CATEGORIES: dict[str, str] = {
     "months": "MONTH", "weekdays": "WEEKDAY", "time_units": "UNIT", "deictic_days": "DEICTIC",
     "time_on": "ON", "time_in": "IN", "time_since": "SINCE", "time_between": "BETWEEN", "time_and": "AND",
     "time_last": "LAST", "time_next": "NEXT", "time_this": "THIS", "time_part": "PART", "time_ago": "AGO",
-    "time_within": "WITHIN", "time_determiners": "DET", "number_words": "NUMWORD",
+    "time_within": "WITHIN", "time_determiners": "DET", "number_words": "NUMWORD", "day_parts": "DAYPART",
+    "time_recent": "RECENT", "time_at": "AT", "clock_suffixes": "CLOCK",
 }
 # list name in rules/lexicon/numbers.yaml -> grammar terminal (common.lark)
 QUANTITY_CATEGORIES: dict[str, str] = {
@@ -43,6 +44,7 @@ QUANTITY_CATEGORIES: dict[str, str] = {
     "of_words": "OF", "currency_symbols": "CURSYM", "currency_words": "CURWORD", "percent_words": "PERCENT",
 }
 
+_PUNCT_SHAPES = {",": "COMMA", ":": "COLON"}
 _SETTINGS = frozenset({"vague_plural_count"})
 _ISODATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DECADE_RE = re.compile(r"\d{3}0s")
@@ -139,7 +141,7 @@ class Categorizer:
     def _word_shape(self, token: Token) -> str | None:
         text = token.text
         if token.kind == "punct":
-            return "COMMA" if text == "," else None
+            return _PUNCT_SHAPES.get(text)
         if _ISODATE_RE.fullmatch(text):
             return "ISODATE"
         if _DECADE_RE.fullmatch(text):
@@ -432,7 +434,7 @@ class TimeTransformer(_EntryTransformer):
         return TimeExpr("relative_unit", unit=self._unit(c), shift=self._shift(c))
 
     def within(self, c: list[Any]) -> TimeExpr:
-        shift = -1 if _first(c, "LAST") is not None else 1
+        shift = -1 if _first(c, "LAST", "RECENT") is not None else 1
         return TimeExpr("within", unit=self._unit(c), shift=shift, count=self._count(c))
 
     def ago(self, c: list[Any]) -> TimeExpr:
@@ -440,6 +442,12 @@ class TimeTransformer(_EntryTransformer):
 
     def deictic(self, c: list[Any]) -> TimeExpr:
         return TimeExpr("deictic", offset=self.attr(c[0], "offset", 0))
+
+    def day_part(self, c: list[Any]) -> TimeExpr:
+        return TimeExpr("day_part", shift=self._shift(c))
+
+    def clock(self, c: list[Any]) -> TimeExpr | None:
+        return self._point("clock", c)
 
     def since(self, c: list[Any]) -> TimeExpr | None:
         points = tuple(x for x in c if isinstance(x, TimeExpr))

@@ -194,6 +194,16 @@ def _deictic(expr: TimeExpr, published: date | None, _: int) -> str | None:
     return _iso(published + timedelta(days=expr.offset)) if published is not None else None
 
 
+def _day_part(expr: TimeExpr, published: date | None, _: int) -> str | None:
+    """"last night" is the day before publication, "this morning" publication day."""
+    return _iso(published + timedelta(days=expr.shift)) if published is not None else None
+
+
+def _clock(expr: TimeExpr, published: date | None, vague_count: int) -> str | None:
+    """A clock time resolves only through its weekday ("at 10 a.m. Tuesday"); the value has no time part."""
+    return _weekday(expr, published, vague_count) if expr.weekday is not None else None
+
+
 def _point(expr: TimeExpr, published: date | None, vague_count: int) -> str | None:
     """An end of since/range, resolved like the standalone expression of the same shape."""
     if expr.day is not None:
@@ -239,6 +249,8 @@ RESOLVERS: dict[str, Callable[[TimeExpr, date | None, int], str | None]] = {
     "within": _within,
     "ago": _ago,
     "deictic": _deictic,
+    "day_part": _day_part,
+    "clock": _clock,
     "since": _since,
     "range": _range,
     "point": _point,

@@ -81,6 +81,7 @@ SHAPES: dict[str, st.SearchStrategy[str]] = {
     "ISODATE": st.dates(date(1000, 1, 1), date(2999, 12, 31)).map(date.isoformat),
     "DECADE": st.integers(100, 299).map(lambda d: f"{d}0s"),
     "COMMA": st.just(","),
+    "COLON": st.just(":"),
     "WORD": st.sampled_from(["military", "North", "Korean", "artillery"]),
     "PLURAL": st.sampled_from(["troops", "shells", "people", "battalions"]),
 }
