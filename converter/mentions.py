@@ -697,6 +697,12 @@ def _recent(mentions: Sequence[ActorMention], before: int, since: int, fits: Cal
     return best.actor if best is not None else None
 
 
+def _agreeing(entry: WordEntry) -> tuple[str, ...]:
+    """Actor types a pronoun or description may refer to; a plural never refers to one person."""
+    plural = _attr(entry, "number") == "plural"
+    return tuple(t for t in _attr(entry, "refers_to") or () if not (plural and t == "person"))
+
+
 def _definite(s: _Sentence, u: int, words: ActorWords, registry: _Registry,
               earlier: Sequence[ActorMention]) -> ActorMention | None:
     """``actors.coref.definite``: "the agency" → the most recent actor of a fitting type and name head."""
@@ -705,7 +711,7 @@ def _definite(s: _Sentence, u: int, words: ActorWords, registry: _Registry,
     entry = words.match("definite_descriptions", s.texts, s.units[u].start)
     if entry is None or entry.tokens[0] != "the" or len(entry.tokens) < 2:
         return None
-    types = tuple(_attr(entry, "refers_to") or ())
+    types = _agreeing(entry)
     heads = tuple(_attr(entry, "heads") or ())
     start = s.sentence.tokens[s.units[u].start].span.start
 
@@ -728,7 +734,7 @@ def _pronoun(s: _Sentence, u: int, words: ActorWords, registry: _Registry,
     entry = words.match("pronouns", [unit.text], 0) if unit.cat in ("WORD", "DET", "NAME") else None
     if entry is None or _attr(entry, "person") == 1 or _expletive(s, u, words):
         return None  # first person ("we", "our") is the speaker's: claims attribution resolves it
-    types = tuple(t for t in _attr(entry, "refers_to") or () if t != "person" or _attr(entry, "number") != "plural")
+    types = _agreeing(entry)
     start = s.sentence.tokens[unit.start].span.start
     key = _recent(earlier, start, s.sentence.index - _PRONOUN_REACH, lambda k: registry.drafts[k].type in types)
     return _mention(s, unit, key, "actors.coref.pronoun", words, pronoun=True) if key else None
