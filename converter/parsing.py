@@ -12,14 +12,15 @@ longest expression.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from lark import Lark, Token as LarkToken, Transformer, Tree
+from lark import Lark, Transformer, Tree
+from lark import Token as LarkToken
 from lark.exceptions import LarkError, UnexpectedInput, VisitError
 from lark.lexer import Lexer
 
@@ -49,6 +50,10 @@ _SETTINGS = frozenset({"vague_plural_count"})
 _ISODATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DECADE_RE = re.compile(r"\d{3}0s")
 _PLAIN_INT_RE = re.compile(r"\d+")
+
+
+# builds the transformer of one parse from the word-list entries behind its tokens (keyed by start offset)
+TransformerFactory = Callable[[Mapping[int, Mapping[str, Any]]], Transformer]
 
 
 @dataclass(frozen=True)
@@ -290,7 +295,7 @@ def _longest_prefix(parser: Lark, cats: Sequence[Cat]) -> int:
     return best
 
 
-def find_expressions(parser: Lark, transformer: type[Transformer], cats: Sequence[Cat | None]) -> list[Parsed]:
+def find_expressions(parser: Lark, transformer: TransformerFactory, cats: Sequence[Cat | None]) -> list[Parsed]:
     """Leftmost-longest parses inside the category stream; a parse the transformer rejects is skipped."""
     found: list[Parsed] = []
     first = first_terminals(parser)
@@ -324,11 +329,11 @@ def _split_runs(cats: Sequence[Cat | None]) -> list[list[Cat]]:
     return [run for run in runs if run]
 
 
-def _transform(parser: Lark, transformer: type[Transformer], cats: Sequence[Cat]) -> Parsed | None:
+def _transform(parser: Lark, transformer: TransformerFactory, cats: Sequence[Cat]) -> Parsed | None:
     tree = parser.parse([_lark_token(c) for c in cats])
     entries = {c.span.start: c.entry for c in cats}
     try:
-        meaning = transformer(entries).transform(tree)  # type: ignore[call-arg]
+        meaning = transformer(entries).transform(tree)
     except VisitError:
         return None
     if meaning is None:
@@ -399,31 +404,31 @@ class TimeTransformer(_EntryTransformer):
         counts = [c for c in children if isinstance(c, int) and not isinstance(c, bool)]
         return counts[0] if counts else None
 
-    def weekday(self, c: list[Any]) -> TimeExpr:
+    def weekday(self, c: list[Any]) -> TimeExpr | None:
         return self._point("weekday", c)
 
-    def weekday_relative(self, c: list[Any]) -> TimeExpr:
+    def weekday_relative(self, c: list[Any]) -> TimeExpr | None:
         return self._point("weekday_relative", c, shift=self._shift(c))
 
-    def date_month_day(self, c: list[Any]) -> TimeExpr:
+    def date_month_day(self, c: list[Any]) -> TimeExpr | None:
         return self._point("date_month_day", c)
 
-    def date_day_month(self, c: list[Any]) -> TimeExpr:
+    def date_day_month(self, c: list[Any]) -> TimeExpr | None:
         return self._point("date_day_month", c)
 
-    def date_iso(self, c: list[Any]) -> TimeExpr:
+    def date_iso(self, c: list[Any]) -> TimeExpr | None:
         return self._point("date_iso", c)
 
-    def month_year(self, c: list[Any]) -> TimeExpr:
+    def month_year(self, c: list[Any]) -> TimeExpr | None:
         return self._point("month_year", c)
 
-    def month(self, c: list[Any]) -> TimeExpr:
+    def month(self, c: list[Any]) -> TimeExpr | None:
         return self._point("month", c)
 
-    def month_relative(self, c: list[Any]) -> TimeExpr:
+    def month_relative(self, c: list[Any]) -> TimeExpr | None:
         return self._point("month_relative", c, shift=self._shift(c))
 
-    def year(self, c: list[Any]) -> TimeExpr:
+    def year(self, c: list[Any]) -> TimeExpr | None:
         return self._point("year", c)
 
     def decade(self, c: list[Any]) -> TimeExpr:
@@ -457,7 +462,7 @@ class TimeTransformer(_EntryTransformer):
         points = tuple(x for x in c if isinstance(x, TimeExpr))
         return TimeExpr("range", points=points) if len(points) == 2 else None
 
-    def point(self, c: list[Any]) -> TimeExpr:
+    def point(self, c: list[Any]) -> TimeExpr | None:
         return self._point("point", c)
 
     def count(self, c: list[Any]) -> int:

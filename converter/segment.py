@@ -13,10 +13,11 @@ letters, digits, punctuation, quote marks.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
-from collections.abc import Iterable
 from typing import Any
 
 import yaml
@@ -294,7 +295,7 @@ class _Builder:
     def _add_sentences(self, raws: list[Raw], scan: _QuoteScan, paragraph: int) -> None:
         body = [raw for raw in raws if raw[0] >= self.body_start]
         bounds = [0, *_sentence_breaks(body, scan, self.abbreviations), len(body)]
-        for first, stop in zip(bounds, bounds[1:]):
+        for first, stop in pairwise(bounds):
             if first < stop:
                 part = body[first:stop]
                 span = Span(part[0][0], part[-1][1])

@@ -60,7 +60,8 @@ def possible_date(expr: TimeExpr) -> bool:
     if expr.month is not None and not 1 <= expr.month <= 12:
         return False
     if expr.month is not None and expr.day is not None:
-        return _safe_date(expr.year if _valid_year(expr.year) else 2000, expr.month, expr.day) is not None
+        year = expr.year if expr.year is not None and _valid_year(expr.year) else 2000
+        return _safe_date(year, expr.month, expr.day) is not None
     return True
 
 

@@ -37,8 +37,9 @@ def _categorizer(lexicon_words: Mapping[str, Sequence[Any]] | None, time: bool) 
 
 
 def _vague_count(lexicon_words: Mapping[str, Any] | None) -> int:
-    words = default_wordlists() if lexicon_words is None else lexicon_words
-    return int(words.get("vague_plural_count") or VAGUE_PLURAL_COUNT)
+    words: Mapping[str, Any] = default_wordlists() if lexicon_words is None else lexicon_words
+    setting = words.get("vague_plural_count")
+    return int(setting) if isinstance(setting, int) else VAGUE_PLURAL_COUNT
 
 
 def find_times(
