@@ -1,0 +1,310 @@
+"""Stage 3, events: the matcher's mechanics on hand-built tokens, then the shipped rules end to end."""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from converter.events import (
+    Candidate,
+    Cue,
+    drop_governed,
+    find_modality,
+    match_events,
+    match_participants,
+    match_quantity,
+    modality_cues,
+    nearest_time,
+    plover_type,
+    resolve_conflicts,
+)
+from converter.model import ActorMention, Event, QuantityMention, RuleRef, Span, TimeMention, Token
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENT_RULE_FILES = sorted(glob.glob(str(ROOT / "rules" / "events" / "*.yaml")))
+PLOVER_TYPES = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
+                "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "CONCEDE"}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def tokens_of(*items: str | tuple[str, object]) -> tuple[Token, ...]:
+    """Tokens laid out left to right with one space between; a (text, ref) pair is a mention token."""
+    out: list[Token] = []
+    pos = 0
+    for item in items:
+        text, ref = (item, None) if isinstance(item, str) else item
+        if ref is None:
+            kind = "punct" if text in {",", ".", ";", ":"} else "word"
+        else:
+            kind = {ActorMention: "actor", TimeMention: "time", QuantityMention: "quantity"}[type(ref)]
+        out.append(Token(Span(pos, pos + len(text)), text, kind, ref))  # type: ignore[arg-type]
+        pos += len(text) + 1
+    return tuple(out)
+
+
+def actor(key: str, start: int = 0) -> ActorMention:
+    return ActorMention(Span(start, start + len(key)), key, 0)
+
+
+def event(kind: str, start: int, end: int, *, source: str | None = None) -> Event:
+    participants = () if source is None else (ParticipantFactory.source(source),)
+    return Event(kind, Span(start, end), Span(0, 100), 0, participants, "asserted", RuleRef(f"events.{kind}", 1))
+
+
+class ParticipantFactory:
+    @staticmethod
+    def source(key: str):  # noqa: ANN205 - tiny test helper
+        from converter.model import Participant
+
+        return Participant("source", key, Span(0, 1))
+
+
+CUES = (
+    Cue(("is", "believed", "to"), "possible"),
+    Cue(("may",), "possible"),
+    Cue(("reportedly",), "reported"),
+    Cue(("plans", "to"), "planned"),
+    Cue(("will",), "expected"),
+    Cue(("not",), "negated"),
+    Cue(("denied",), "denied"),
+)
+
+
+@dataclass(frozen=True)
+class FakeEntry:
+    text: str
+    tokens: tuple[str, ...]
+    attrs: dict
+
+
+@dataclass(frozen=True)
+class FakeList:
+    entries: tuple[FakeEntry, ...]
+
+
+# --------------------------------------------------------------------------- modality and negation
+
+
+def test_the_nearest_cue_before_the_trigger_sets_the_modality() -> None:
+    toks = tokens_of(("Chad", actor("chad")), "reportedly", "may", "send", "troops")
+    assert find_modality(toks, 3, CUES) == ("possible", False)
+
+
+def test_a_multiword_cue_is_matched_as_a_whole() -> None:
+    toks = tokens_of(("Iran", actor("iran")), "is", "believed", "to", "be", "supplying", "drones")
+    assert find_modality(toks, 5, CUES) == ("possible", False)
+
+
+def test_a_cue_behind_punctuation_does_not_leak_into_the_next_clause() -> None:
+    toks = tokens_of("officials", "may", "resign", ",", ("Peru", actor("peru")), "attacked")
+    assert find_modality(toks, 5, CUES) == ("asserted", False)
+
+
+def test_negation_close_to_the_trigger_sets_the_flag_and_the_modality() -> None:
+    toks = tokens_of(("Peru", actor("peru")), "has", "not", "sent", "troops")
+    assert find_modality(toks, 3, CUES) == ("negated", True)
+
+
+def test_negation_with_another_cue_keeps_that_cue_as_modality() -> None:
+    toks = tokens_of(("Peru", actor("peru")), "will", "not", "send", "troops")
+    assert find_modality(toks, 3, CUES) == ("expected", True)
+
+
+def test_no_cue_means_asserted() -> None:
+    toks = tokens_of(("Peru", actor("peru")), "sent", "troops")
+    assert find_modality(toks, 1, CUES) == ("asserted", False)
+
+
+def test_modality_cues_are_read_from_the_word_list_longest_first() -> None:
+    wordlist = FakeList((FakeEntry("may", ("may",), {"modality": "possible"}),
+                         FakeEntry("plans to", ("plans", "to"), {"modality": "planned"})))
+    cues = modality_cues({"modality_cues": wordlist})
+    assert cues[0] == Cue(("plans", "to"), "planned")
+    assert modality_cues({}) == ()
+
+
+# --------------------------------------------------------------------------- PLOVER conventions
+
+
+@pytest.mark.parametrize(
+    ("rule_type", "modality", "expected"),
+    [
+        ("AID", "planned", "AGREE"),
+        ("CONSULT", "expected", "AGREE"),
+        ("SUPPORT", "hypothetical", "AGREE"),
+        ("RETREAT", "expected", "CONCEDE"),
+        ("AID", "asserted", "AID"),
+        ("ASSAULT", "planned", "ASSAULT"),
+        ("CONCEDE", "expected", "CONCEDE"),
+    ],
+)
+def test_future_cooperation_is_coded_agree_and_future_retreat_concede(rule_type: str, modality: str,
+                                                                       expected: str) -> None:
+    assert plover_type(rule_type, modality) == expected  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- participants, time, quantity
+
+
+def test_each_actor_of_a_coordination_becomes_its_own_participant() -> None:
+    toks = tokens_of(("Russia", actor("russia")), ",", ("China", actor("china")), "and", ("Iran", actor("iran")),
+                     "condemned", ("Israel", actor("israel")))
+    roles = match_participants(toks, {"source": (0, 5), "target": (6, 7), "trigger": (5, 6)})
+    assert [(p.role, p.actor) for p in roles] == [("source", "russia"), ("source", "china"), ("source", "iran"),
+                                                  ("target", "israel")]
+
+
+def test_a_role_never_lists_the_same_actor_twice() -> None:
+    toks = tokens_of(("Kenya", actor("kenya")), "and", ("it", actor("kenya")), "attacked")
+    assert len(match_participants(toks, {"source": (0, 3)})) == 1
+
+
+def test_the_time_after_the_trigger_wins_a_tie() -> None:
+    before = TimeMention(Span(0, 1), 0, "2024-01-01")
+    after = TimeMention(Span(0, 1), 0, "2024-01-02")
+    toks = tokens_of(("Monday", before), "talks", ("Tuesday", after))
+    assert nearest_time(toks, (1, 2)) is after
+    assert nearest_time(tokens_of("talks"), (0, 1)) is None
+
+
+def test_a_quantity_inside_the_match_is_attached() -> None:
+    amount = QuantityMention(Span(0, 1), 0, 10000.0, True, "troops")
+    toks = tokens_of(("Chad", actor("chad")), "sent", ("10,000 troops", amount), "to", ("Mali", actor("mali")))
+    assert match_quantity(toks, 0, 5) is amount
+    assert match_quantity(toks, 3, 5) is amount  # adjacent, just before the match
+    assert match_quantity(tokens_of("sent"), 0, 1) is None
+
+
+# --------------------------------------------------------------------------- conflicts between rules
+
+
+def candidate(ev: Event, tokens: tuple[int, int], *, slots: int = 1, length: int = 3, order: int = 0) -> Candidate:
+    return Candidate(ev, length, slots, order, tokens)
+
+
+def test_the_longer_trigger_wins_on_overlapping_triggers() -> None:
+    agree = candidate(event("AGREE", 10, 30), (2, 5))
+    cooperate = candidate(event("COOPERATE", 20, 30), (4, 5), slots=2)
+    kept = resolve_conflicts([cooperate, agree])
+    assert [c.event.type for c in kept] == ["AGREE"]
+
+
+def test_more_roles_win_when_triggers_are_equal() -> None:
+    bare = candidate(event("ASSAULT", 10, 18), (2, 3), slots=0, order=0)
+    full = candidate(event("ASSAULT", 10, 18), (2, 3), slots=2, order=5)
+    assert resolve_conflicts([bare, full]) == [full]
+
+
+def test_events_on_different_triggers_are_all_kept() -> None:
+    one = candidate(event("ASSAULT", 10, 18), (2, 3))
+    two = candidate(event("COERCE", 40, 48), (8, 9))
+    assert len(resolve_conflicts([one, two])) == 2
+
+
+def test_a_sourceless_complement_of_a_threat_is_dropped() -> None:
+    toks = tokens_of(("Israel", actor("israel")), "threatened", "to", "ban", "voting")
+    threat = candidate(event("THREATEN", 7, 17, source="israel"), (1, 2))
+    ban = candidate(event("COERCE", 21, 24), (3, 4))
+    assert drop_governed([threat, ban], toks, frozenset({"and"})) == [threat]
+
+
+def test_a_clause_break_or_an_own_source_keeps_the_second_event() -> None:
+    toks = tokens_of(("Mali", actor("mali")), "rejected", "the", "plan", "and", "attacked")
+    reject = candidate(event("REJECT", 5, 13, source="mali"), (1, 2))
+    attack = candidate(event("ASSAULT", 30, 38), (5, 6))
+    assert len(drop_governed([reject, attack], toks, frozenset({"and"}))) == 2
+    sourced = candidate(event("ASSAULT", 30, 38, source="mali"), (5, 6))
+    assert len(drop_governed([reject, sourced], toks, frozenset())) == 2
+
+
+# --------------------------------------------------------------------------- the shipped rules, end to end
+
+
+@pytest.fixture(scope="module")
+def pipeline():  # noqa: ANN201 - returns a small closure
+    from converter.mentions import find_mentions
+    from converter.rules import load_rules
+    from converter.segment import segment
+
+    rules = load_rules()
+
+    def run(text: str):  # noqa: ANN202
+        segments = segment(text)
+        mentions = find_mentions(segments, rules.lexicon, None)
+        names = {a.key: a.name for a in mentions.actors}
+        return [
+            (e, {p.role: names[p.actor] for p in e.participants}) for e in match_events(segments, mentions, rules)
+        ]
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "source", "target", "modality"),
+    [
+        ("Ghana sent 300 troops to Liberia last year.", "AID", "Ghana", "Liberia", "asserted"),
+        ("Azerbaijan reportedly shelled Armenia overnight.", "ASSAULT", "Azerbaijan", "Armenia", "reported"),
+        ("Brazil may send troops to Haiti.", "AID", "Brazil", "Haiti", "possible"),
+        ("Vietnam plans to send engineers and troops to South Sudan.", "AGREE", "Vietnam", "South Sudan", "planned"),
+        ("Venezuela accused Guyana of provoking the crisis.", "ACCUSE", "Venezuela", "Guyana", "asserted"),
+        ("Sweden imposed sanctions on Iran.", "SANCTION", "Sweden", "Iran", "asserted"),
+        ("Hungary rejected Ukraine's proposal.", "REJECT", "Hungary", "Ukraine", "asserted"),
+    ],
+)
+def test_shipped_rules_code_common_news_sentences(pipeline, text: str, kind: str, source: str, target: str,
+                                                  modality: str) -> None:
+    found = pipeline(text)
+    assert any(e.type == kind and roles.get("source") == source and roles.get("target") == target
+               and e.modality == modality for e, roles in found), found
+
+
+def test_a_threatened_action_is_not_coded_as_done(pipeline) -> None:
+    found = pipeline("Serbia threatened to impose a curfew in the north.")
+    assert [e.type for e, _ in found] == ["THREATEN"]
+
+
+def test_sentences_without_events_give_none(pipeline) -> None:
+    assert pipeline("The weather in Lisbon was mild.") == []
+
+
+def test_events_are_sorted_and_spans_lie_in_their_sentence(pipeline) -> None:
+    found = [e for e, _ in pipeline("Chile praised Peru. Peru attacked Bolivia and Chile condemned Peru.")]
+    assert [e.trigger.start for e in found] == sorted(e.trigger.start for e in found)
+    assert all(e.evidence.contains(e.trigger) for e in found)
+    assert all(e.type in PLOVER_TYPES for e in found)
+
+
+WORDS = ["Russia", "Kenya", "attacked", "said", "may", "not", "troops", "to", "sent", "and", ",", "the", "threatened",
+         "on", "Monday", "rejected", "talks", "with", "reportedly", "protests", "against", "."]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=25))
+def test_any_word_salad_gives_well_formed_events(pipeline, words: list[str]) -> None:
+    text = " ".join(words)
+    for found, _ in pipeline(text):
+        assert found.type in PLOVER_TYPES
+        assert 0 <= found.trigger.start < found.trigger.end <= len(text)
+        assert found.evidence.contains(found.trigger)
+
+
+def test_every_event_rule_example_passes() -> None:
+    from converter.rules import load_rules
+    from converter.ruletest import FAIL, run_rule_examples
+
+    results = run_rule_examples(load_rules(), EVENT_RULE_FILES)
+    failures = [f"{r.rule} [{r.group}] {r.text!r}: expected {dict(r.expected)}, got {r.got}"
+                for r in results if r.status == FAIL]
+    assert results, "no event rule examples were run"
+    assert not failures, "\n".join(failures)
+
+
+def test_there_is_one_rule_file_per_plover_type() -> None:
+    assert {Path(f).stem.upper() for f in EVENT_RULE_FILES} == PLOVER_TYPES
