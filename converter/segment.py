@@ -51,7 +51,7 @@ _NEXT_IS_DIGIT_RE = re.compile(r"\s*\d")
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _DATELINE_RE = re.compile(
     rf"""
-    (?P<place>[{_UPPER}][{_UPPER}'’.\-]+(?:[ ][{_UPPER}][{_UPPER}'’.\-]+)*          # SEOUL  NEW YORK
+    (?P<place>[{_UPPER}][{_UPPER}'’.\-]+(?:[ /][{_UPPER}][{_UPPER}'’.\-]+)*         # SEOUL  NEW YORK  BEIRUT/PARIS
        (?:,[ ]*[{_UPPER}][\w.'’\-]*(?:[ ][{_UPPER}][\w.'’\-]*){{0,3}})?)           # , South Korea
     (?:,[ ]*(?P<date>[{_UPPER}][a-z]{{2,8}}\.?[ ]+\d{{1,2}}))?                      # , Nov 5
     [ ]*(?:\((?P<agency>[^()\n]{{1,40}})\))?                                          # (AP)
@@ -243,9 +243,9 @@ def _sentence_breaks(raws: list[Raw], scan: _QuoteScan, abbreviations: Abbreviat
 def find_dateline(text: str, start: int, end: int) -> tuple[Dateline, int] | None:
     """Parse a dateline such as ``SEOUL, South Korea (AP) — `` at ``start``; return it and the body start."""
     match = _DATELINE_RE.match(text, start, end)
-    if match is None or match.end() >= end:
+    agency = match.group("agency") if match is not None else None
+    if match is None or (match.end() >= end and agency is None):  # a line of its own needs "(AP)"
         return None
-    agency = match.group("agency")
     dateline = Dateline(
         span=Span(match.start(), match.end("dash")),
         place=match.group("place").strip(),

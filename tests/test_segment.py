@@ -122,6 +122,9 @@ def test_unbalanced_quotes_give_well_formed_spans(text: str) -> None:
         ("KYIV, Ukraine — Drones hit the city.", "KYIV, Ukraine", None, "Drones hit the city."),
         ("LONDON, Nov 5 (Reuters) - Prices rose.", "LONDON", "Reuters", "Prices rose."),
         ("NEW YORK (AP) — Stocks fell.", "NEW YORK", "AP", "Stocks fell."),
+        ("BEIRUT/PARIS (Reuters) - Talks began.", "BEIRUT/PARIS", "Reuters", "Talks began."),
+        ("KYIV, Ukraine, Nov. 5 (Reuters) - Drones hit.", "KYIV, Ukraine", "Reuters", "Drones hit."),
+        ("A headline\nGAZA CITY, Gaza Strip (AP) — Strikes hit.", "GAZA CITY, Gaza Strip", "AP", "Strikes hit."),
     ],
 )
 def test_datelines_are_parsed_and_excluded_from_the_body(text: str, place: str, agency: str | None, body: str) -> None:
@@ -129,7 +132,14 @@ def test_datelines_are_parsed_and_excluded_from_the_body(text: str, place: str, 
     assert segments.dateline is not None
     assert (segments.dateline.place, segments.dateline.agency) == (place, agency)
     assert text[segments.body_start :] == body
-    assert sentence_texts(text) == [body]
+    assert sentence_texts(text)[-1] == body
+
+
+def test_dateline_on_a_line_of_its_own() -> None:
+    text = "WASHINGTON (AP) —\nThe Pentagon said."
+    segments = segment(text)
+    assert segments.dateline is not None and segments.dateline.place == "WASHINGTON"
+    assert sentence_texts(text) == ["The Pentagon said."]
 
 
 @pytest.mark.parametrize("text", ["North Korea - a pariah - fired.", "The U.N. (AP) said it.", "AP — ", ""])
