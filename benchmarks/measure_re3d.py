@@ -24,7 +24,7 @@ from pathlib import Path
 
 from converter.lexicon import load_lexicon
 from converter.mentions import find_mentions
-from converter.model import ActorMention, Mentions
+from converter.model import Mentions
 from converter.segment import segment
 
 DEFAULT = Path("/work/shared/dev/re3d-us/articles.jsonl")
@@ -88,7 +88,7 @@ def measure(path: Path, show_errors: int = 0) -> dict[str, Counter]:
                 counts["precision"][(item[2], mode)] += _correct(item, golds, mode == "strict")
             counts["precision"][(item[2], "total")] += 1
             if shown < show_errors and not _correct(item, golds, False):
-                print(f"FALSE {item[2]:12} {text[item[0]:item[1]]!r}", file=sys.stderr)
+                print(f"FALSE {item[2]:12} {text[item[0] : item[1]]!r}", file=sys.stderr)
                 shown += 1
     return counts
 
@@ -101,14 +101,18 @@ def print_table(counts: dict[str, Counter]) -> None:
     print(f"{'re3d type':14}{'gold':>6}{'R strict':>10}{'R lenient':>11}")
     for kind in GOLD_TYPES:
         r = counts["recall"]
-        print(f"{kind:14}{r[(kind, 'total')]:6}{_ratio(r[(kind, 'strict')], r[(kind, 'total')]):>10}"
-              f"{_ratio(r[(kind, 'lenient')], r[(kind, 'total')]):>11}")
+        print(
+            f"{kind:14}{r[(kind, 'total')]:6}{_ratio(r[(kind, 'strict')], r[(kind, 'total')]):>10}"
+            f"{_ratio(r[(kind, 'lenient')], r[(kind, 'total')]):>11}"
+        )
     print()
     print(f"{'aec type':14}{'found':>6}{'P strict':>10}{'P lenient':>11}")
     for kind in COMPATIBLE:
         p = counts["precision"]
-        print(f"{kind:14}{p[(kind, 'total')]:6}{_ratio(p[(kind, 'strict')], p[(kind, 'total')]):>10}"
-              f"{_ratio(p[(kind, 'lenient')], p[(kind, 'total')]):>11}")
+        print(
+            f"{kind:14}{p[(kind, 'total')]:6}{_ratio(p[(kind, 'strict')], p[(kind, 'total')]):>10}"
+            f"{_ratio(p[(kind, 'lenient')], p[(kind, 'total')]):>11}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,11 +9,11 @@ as ``titles``, ``org_heads``, ``group_nouns``) and in the lexicon's gazetteer.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
@@ -21,15 +21,34 @@ from lark.lexer import Lexer
 
 from .errors import GrammarError, Location, RuleError
 from .lexicon import GazetteerEntry, Lexicon, WordEntry, WordList, load_yaml_with_lines, phrase_tokens
+from .model import ActorType, Sentence, Span
 from .resources import data_path, grammar_path
 
 #: Word lists every recognizer needs; a missing one is a broken installation, reported by name.
 #: The first six are shared with other stages and live in rules/lexicon; the rest in rules/actors.
 REQUIRED_LISTS = (
-    "titles", "name_particles", "org_head_nouns", "group_nouns", "pronouns", "definite_descriptions",
-    "determiners", "affiliation_prepositions", "non_names", "sector_words", "name_connectors", "org_name_words", "common_acronyms",
-    "possessive_markers", "group_modifiers", "head_followers", "blocs", "coordinators", "place_heads", "locative_prepositions",
-    "expletive_followers", "expletive_completers",
+    "titles",
+    "name_particles",
+    "org_head_nouns",
+    "group_nouns",
+    "pronouns",
+    "definite_descriptions",
+    "determiners",
+    "affiliation_prepositions",
+    "non_names",
+    "sector_words",
+    "name_connectors",
+    "org_name_words",
+    "common_acronyms",
+    "possessive_markers",
+    "group_modifiers",
+    "head_followers",
+    "blocs",
+    "coordinators",
+    "place_heads",
+    "locative_prepositions",
+    "expletive_followers",
+    "expletive_completers",
 )
 
 # --------------------------------------------------------------------------- word lists
@@ -186,8 +205,13 @@ class Unit:
     form: str | None = None
 
 
-_GAZ_CATEGORY = {"country": "COUNTRY", "organization": "ORG", "location": "LOC", "group": "GROUPNAME",
-                 "person": "PERSONNAME"}
+_GAZ_CATEGORY = {
+    "country": "COUNTRY",
+    "organization": "ORG",
+    "location": "LOC",
+    "group": "GROUPNAME",
+    "person": "PERSONNAME",
+}
 
 
 def gazetteer_category(entry: GazetteerEntry, form: str) -> str:
@@ -217,10 +241,16 @@ def _unit_at(texts: Sequence[str], i: int, lexicon: Lexicon, words: ActorWords, 
     title = words.match("titles", texts, i)
     title_len = len(title.tokens) if title else 0
     if hit is not None and hit.end_tok - i >= title_len:
-        return Unit(gazetteer_category(hit.entry, hit.form), i, hit.end_tok, " ".join(texts[i:hit.end_tok]),
-                    hit.entry, hit.form)
+        return Unit(
+            gazetteer_category(hit.entry, hit.form),
+            i,
+            hit.end_tok,
+            " ".join(texts[i : hit.end_tok]),
+            hit.entry,
+            hit.form,
+        )
     if title is not None and (is_capitalized(texts[i]) or texts[i] == title.text.split()[0]):
-        return Unit("TITLE", i, i + title_len, " ".join(texts[i:i + title_len]), title)
+        return Unit("TITLE", i, i + title_len, " ".join(texts[i : i + title_len]), title)
     return Unit(_word_category(texts[i], i, words), i, i + 1, texts[i])
 
 
@@ -241,7 +271,11 @@ def _word_category(text: str, index: int, words: ActorWords) -> str:
         return "PREP"
     if not any(ch.isalpha() for ch in text):
         return "PUNCT"
-    if is_capitalized(text) and text.rstrip(".") not in words.exact("non_names") and text not in words.exact("non_names"):
+    if (
+        is_capitalized(text)
+        and text.rstrip(".") not in words.exact("non_names")
+        and text not in words.exact("non_names")
+    ):
         return "NAME"
     return "WORD"
 
@@ -264,14 +298,14 @@ def person_parser() -> Lark:
     """The LALR parser of ``grammars/person.lark`` (loaded once)."""
     path = grammar_path("person.lark")
     try:
-        return Lark(path.read_text(encoding="utf-8"), parser="lalr", lexer=_UnitLexer,
-                    start=["titled", "apposition"])
+        return Lark(path.read_text(encoding="utf-8"), parser="lalr", lexer=_UnitLexer, start=["titled", "apposition"])
     except (OSError, LarkError) as exc:
         raise GrammarError(f"cannot load the person grammar: {exc}", Location(str(path))) from exc
 
 
-_GRAMMAR_TERMINALS = frozenset({"TITLE", "NAME", "PARTICLE", "DEMONYM", "COUNTRY", "ORG", "POSS", "COMMA", "DET", "PREP",
-                                "WORD"})
+_GRAMMAR_TERMINALS = frozenset(
+    {"TITLE", "NAME", "PARTICLE", "DEMONYM", "COUNTRY", "ORG", "POSS", "COMMA", "DET", "PREP", "WORD"}
+)
 
 
 def longest_parse(units: Sequence[Unit], first: int, start: str, limit: int = 14) -> Tree | None:
@@ -301,3 +335,568 @@ def longest_parse(units: Sequence[Unit], first: int, start: str, limit: int = 14
 def terminal_indexes(tree: Tree) -> list[int]:
     """Unit indexes of every terminal under ``tree``, in order."""
     return [tok.start_pos for tok in tree.scan_values(lambda v: isinstance(v, Token))]
+
+
+#: Candidate priorities: a lower number wins an overlap (then the longer span, then the earlier).
+PRIORITY = {
+    "actors.person.titled": 0,
+    "actors.org.head_noun": 1,
+    "actors.group.demonym_noun": 2,
+    "actors.group.owned": 2,
+    "actors.location.head_noun": 3,
+    "actors.location.locative": 3,
+    "actors.gazetteer": 4,
+    "actors.coref.elliptic": 4,
+    "actors.org.acronym": 4,
+    "actors.person.apposition": 5,
+    "actors.person.name": 6,
+    "actors.org.bare_acronym": 7,
+}
+_OWNER = frozenset({"DEMONYM", "COUNTRY", "ORG"})
+_PERSON_WINDOW = 6  # units between a candidate start and its first title
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a candidate says about its actor; the registry turns it into (or merges it with) an actor."""
+
+    type: ActorType
+    name: str
+    rule: str
+    key: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    titles: tuple[str, ...] = ()
+    affiliation: str | None = None
+    wikidata: str | None = None
+    alias: str | None = None
+    entry_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A token range ``[start, end)`` of one sentence that names an actor."""
+
+    start: int
+    end: int
+    spec: Spec
+
+    @property
+    def rank(self) -> tuple[int, int, int]:
+        return (PRIORITY.get(self.spec.rule, 9), self.start - self.end, self.start)
+
+
+@dataclass(frozen=True)
+class Enrichment:
+    """Extra titles/affiliation an appositive gives the person whose name ends at token ``name_end``."""
+
+    name_end: int
+    titles: tuple[str, ...]
+    affiliation: str | None
+    country: str | None
+    sector: str | None
+
+
+@dataclass
+class SentenceView:
+    """One sentence being read: its tokens, their texts, units and the article text."""
+
+    sentence: Sentence
+    texts: list[str]
+    units: list[Unit]
+    text: str
+
+    def surface(self, start: int, end: int) -> str:
+        tokens = self.sentence.tokens
+        return self.text[tokens[start].span.start : tokens[end - 1].span.end]
+
+    def span(self, start: int, end: int) -> Span:
+        tokens = self.sentence.tokens
+        return Span(tokens[start].span.start, tokens[end - 1].span.end)
+
+
+def entry_key(entry: GazetteerEntry) -> str:
+    """Stable key of a gazetteer actor: its canonical name and type."""
+    return f"{entry.name.lower()}|{entry.type}"
+
+
+def entry_spec(entry: GazetteerEntry, rule: str = "actors.gazetteer") -> Spec:
+    return Spec(
+        type=entry.type,
+        name=entry.name,
+        rule=rule,
+        key=entry_key(entry),  # type: ignore[arg-type]
+        country=entry.country,
+        sector=entry.sector,
+        wikidata=entry.wikidata,
+        entry_id=entry.id,
+    )
+
+
+def attr(entry: object, name: str) -> object:
+    """An attribute of a word-list entry (None for gazetteer entries and plain words)."""
+    attrs = getattr(entry, "attrs", None)
+    return attrs.get(name) if attrs is not None else None
+
+
+class Known(Protocol):
+    """What recognizers may ask about the actors already found (implemented by the mentions registry)."""
+
+    def alias(self, text: str) -> Spec | None:
+        """The actor an acronym defined earlier in the article stands for."""
+
+    def person_word(self, word: str) -> str | None:
+        """The key of the latest person whose first or last name word is ``word``."""
+
+
+# --------------------------------------------------------------------------- recognizers: people
+
+
+def _titles_from(tree: Tree, s: SentenceView) -> tuple[list[str], str | None]:
+    """Titles (a qualifier such as "Defense" joins the first title) and their implied sector."""
+    titles = [s.units[i].text for t in tree.find_data("title") for i in _indexes(t)]
+    sector = next(
+        (
+            str(attr(s.units[i].entry, "sector"))
+            for t in tree.find_data("title")
+            for i in _indexes(t)
+            if attr(s.units[i].entry, "sector")
+        ),
+        None,
+    )
+    qualifier = next(tree.find_data("qualifier"), None)
+    if qualifier is not None and titles:
+        q = _indexes(qualifier)
+        titles[0] = f"{s.surface(s.units[q[0]].start, s.units[q[-1]].end)} {titles[0]}"
+    return [_title_surface(s, t) for t in titles], sector
+
+
+def _title_surface(s: SentenceView, title: str) -> str:
+    return title.replace(" .", ".").replace(" - ", "-")
+
+
+def _indexes(tree: Tree) -> list[int]:
+    return [tok.start_pos for tok in tree.scan_values(lambda v: hasattr(v, "start_pos"))]
+
+
+def _name_ok(s: SentenceView, first: int, last: int, words: ActorWords) -> bool:
+    """A person's name never ends in an organization or place head ("General Assembly", "Kursk Region")."""
+    end_word = s.units[last].text
+    return end_word not in words.exact("org_head_nouns") and end_word.lower() not in words.texts("place_heads")
+
+
+def titled_people(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
+    """``actors.person.titled``: [owner] title+ name, parsed by ``person.lark``."""
+    u = 0
+    while u < len(s.units):
+        tree = _titled_at(s, u)
+        if tree is None:
+            u += 1
+            continue
+        found = list(_titled_candidates(s, tree, words))
+        yield from found
+        u = max(_indexes(tree)) + 1
+
+
+def _titled_at(s: SentenceView, u: int) -> Tree | None:
+    window = s.units[u : u + _PERSON_WINDOW]
+    if s.units[u].cat not in _OWNER | {"TITLE", "NAME"} or not any(x.cat == "TITLE" for x in window):
+        return None
+    return longest_parse(s.units, u, "titled")
+
+
+def _titled_candidates(s: SentenceView, tree: Tree, words: ActorWords) -> Iterator[Candidate]:
+    name_idx = _indexes(next(tree.find_data("name")))
+    first_title = _indexes(next(tree.find_data("title")))[0]
+    if not _name_ok(s, name_idx[0], name_idx[-1], words):
+        return
+    owner = _owner_unit(tree, s)
+    kinds = {attr(s.units[i].entry, "kind") for i in _indexes(tree) if s.units[i].cat == "TITLE"}
+    if owner is None and kinds == {"role"}:
+        return  # "the official Xinhua": a role noun needs an owner ("North Korean leader Kim") to title a name
+    titles, sector = _titles_from(tree, s)
+    start = s.units[_indexes(tree)[0]].start
+    affiliation = country = None
+    if owner is not None and isinstance(owner.entry, GazetteerEntry):
+        country, sector = owner.entry.country, sector or owner.entry.sector
+        if owner.cat != "DEMONYM":  # the owner is an actor of its own; the person mention starts after it
+            yield Candidate(owner.start, owner.end, entry_spec(owner.entry))
+            affiliation = entry_key(owner.entry)
+            start = s.units[_after_owner(tree, first_title)].start
+    name = s.surface(s.units[name_idx[0]].start, s.units[name_idx[-1]].end)
+    spec = Spec(
+        "person",
+        name,
+        "actors.person.titled",
+        titles=tuple(titles),
+        sector=sector,
+        country=country,
+        affiliation=affiliation,
+    )
+    yield Candidate(start, s.units[name_idx[-1]].end, spec)
+
+
+def _owner_unit(tree: Tree, s: SentenceView) -> Unit | None:
+    affiliation = next(tree.find_data("affiliation"), None)
+    if affiliation is None:
+        return None
+    first = s.units[_indexes(affiliation)[0]]
+    return first if first.cat in _OWNER else None
+
+
+def _after_owner(tree: Tree, first_title: int) -> int:
+    """The first unit after the owner and its possessive: the qualifier if any, else the first title."""
+    qualifier = next(tree.find_data("qualifier"), None)
+    return _indexes(qualifier)[0] if qualifier is not None else first_title
+
+
+def appositions(s: SentenceView, words: ActorWords) -> Iterator[tuple[Candidate, Enrichment]]:
+    """``actors.person.apposition``: name , [det] modifiers title — the title describes the name."""
+    for u, unit in enumerate(s.units):
+        if unit.cat != "NAME" or (u > 0 and s.units[u - 1].cat in ("NAME", "PARTICLE")):
+            continue
+        run_end = _name_run_end(s.units, u)
+        if run_end >= len(s.units) or s.units[run_end].cat != "COMMA":
+            continue
+        tree = longest_parse(s.units, u, "apposition")
+        if tree is None:
+            continue
+        name_idx = _indexes(next(tree.find_data("name")))
+        after = max(_indexes(tree)) + 1
+        if not _name_ok(s, name_idx[0], name_idx[-1], words) or (after < len(s.units) and s.units[after].cat == "NAME"):
+            continue  # "Lloyd Austin, Secretary of State Antony Blinken": the title belongs to the next name
+        titles = tuple(s.units[i].text for t in tree.find_data("title") for i in _indexes(t))
+        owners = [s.units[_indexes(o)[0]] for o in tree.find_data("owner")]
+        owner = owners[0] if owners and isinstance(owners[0].entry, GazetteerEntry) else None
+        sector = next(
+            (
+                str(attr(s.units[i].entry, "sector"))
+                for t in tree.find_data("title")
+                for i in _indexes(t)
+                if attr(s.units[i].entry, "sector")
+            ),
+            None,
+        )
+        end = s.units[name_idx[-1]].end
+        name = s.surface(s.units[name_idx[0]].start, end)
+        affiliation = entry_key(owner.entry) if owner and owner.cat != "DEMONYM" else None
+        country = owner.entry.country if owner else None
+        spec = Spec(
+            "person",
+            name,
+            "actors.person.apposition",
+            titles=titles,
+            sector=sector,
+            country=country,
+            affiliation=affiliation,
+        )
+        yield Candidate(unit.start, end, spec), Enrichment(end, titles, affiliation, country, sector)
+
+
+def bare_names(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
+    """``actors.person.name``: two to four title-case name words not headed like an org or place."""
+    u = 0
+    while u < len(s.units):
+        end = _name_run_end(s.units, u)
+        if end - u >= 2 and _plausible_name(s, u, end, words):
+            name = s.surface(s.units[u].start, s.units[end - 1].end)
+            yield Candidate(s.units[u].start, s.units[end - 1].end, Spec("person", name, "actors.person.name"))
+        u = max(end, u + 1)
+
+
+def _name_run_end(units: Sequence[Unit], u: int) -> int:
+    if units[u].cat != "NAME":
+        return u
+    end = u + 1
+    while end < len(units) and (
+        units[end].cat == "NAME"
+        or (units[end].cat == "PARTICLE" and end + 1 < len(units) and units[end + 1].cat in ("NAME", "PARTICLE"))
+    ):
+        end += 1
+    return end
+
+
+def _plausible_name(s: SentenceView, u: int, end: int, words: ActorWords) -> bool:
+    names = [x.text for x in s.units[u:end] if x.cat == "NAME"]
+    full = [n for n in names if not _initial(n)]
+    if not 2 <= len(names) <= 4 or len(full) < 2 or not all(title_case(n) for n in full) or _initial(names[0]):
+        return False
+    places = words.texts("place_heads")
+    if any(n.lower() in places for n in names):
+        return False  # "Camp Hurriya", "Tabqa Dam"
+    if u > 0 and (s.units[u - 1].cat in ("DET", "TITLE") or is_capitalized(s.units[u - 1].text)):
+        return False  # "the Kursk Oblast", "Operation Inherent Resolve": not a person's name
+    following = s.units[end].text if end < len(s.units) else ""
+    heads = words.exact("org_head_nouns")
+    return (
+        not any(n in heads for n in names)
+        and not is_capitalized(following)
+        and following.lower() not in words.texts("place_heads")
+    )
+
+
+def _initial(word: str) -> bool:
+    """A middle initial such as "W." in "George W. Bush"."""
+    return len(word) == 2 and word[0].isupper() and word[1] == "."
+
+
+def title_case(word: str) -> bool:
+    return is_capitalized(word) and any(ch.islower() for ch in word)
+
+
+# --------------------------------------------------------------------------- recognizers: organizations
+
+
+def _org_run_end(s: SentenceView, u: int, words: ActorWords) -> int:
+    """End of a run of capitalized units, allowing connectors ("of", "for") between capitalized words."""
+    end = u
+    connectors = words.texts("name_connectors")
+    while end < len(s.units):
+        unit = s.units[end]
+        if unit.cat in ("NAME", "DEMONYM", "COUNTRY", "ORG", "LOC") or unit.text in words.exact("org_name_words") or (
+            unit.text.lower() in connectors
+            and end > u
+            and end + 1 < len(s.units)
+            and s.units[end + 1].cat in ("NAME", "COUNTRY", "ORG", "DEMONYM", "LOC")
+        ):
+            end += 1
+        else:
+            break
+    return end
+
+
+def head_noun_orgs(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
+    """``actors.org.head_noun``: capitalized words with an organization head ("Ministry of Defense")."""
+    u = 0
+    while u < len(s.units):
+        end = _org_run_end(s, u, words)
+        run = s.units[u:end]
+        head_at = [i for i, x in enumerate(run) if x.cat == "NAME" and x.text in words.exact("org_head_nouns")]
+        if head_at and len(run) >= 2 and s.units[u].cat != "PARTICLE":
+            yield _org_candidate(s, u, end, words.match("org_head_nouns", [run[head_at[-1]].text], 0), words)
+        elif head_at and u > 0 and s.units[u - 1].text.lower() == "the":  # "the Coalition", "the Senate"
+            yield _org_candidate(s, u, end, words.match("org_head_nouns", [run[0].text], 0), words)
+        u = max(end, u + 1)
+
+
+def _org_candidate(s: SentenceView, u: int, end: int, head: WordEntry | None, words: ActorWords) -> Candidate:
+    run = s.units[u:end]
+    owner = next((x for x in run if x.cat in _OWNER | {"LOC"} and isinstance(x.entry, GazetteerEntry)), None)
+    owner = owner or _possessive_owner(s, u)
+    sector = next((str(attr(e, "sector")) for x in run if (e := words.match("sector_words", [x.text], 0))), None)
+    sector = sector or (str(attr(head, "sector")) if attr(head, "sector") else None)
+    name = s.surface(s.units[u].start, s.units[end - 1].end)
+    country = owner.entry.country if owner is not None else None
+    affiliation = entry_key(owner.entry) if owner is not None and owner.cat in ("COUNTRY", "ORG") else None
+    rule = "actors.org.possessive" if owner is not None and owner not in run else "actors.org.head_noun"
+    spec = Spec("organization", name, rule, country=country, sector=sector, affiliation=affiliation)
+    return Candidate(s.units[u].start, s.units[end - 1].end, spec)
+
+
+def _possessive_owner(s: SentenceView, u: int) -> Unit | None:
+    """ "South Korea's [state-run] National Intelligence Service": the owner before 's (two words may intervene)."""
+    for back in range(u - 1, max(u - 4, 0) - 1, -1):
+        unit = s.units[back]
+        if unit.cat == "POSS":
+            owner = s.units[back - 1] if back > 0 else None
+            return owner if owner is not None and owner.cat in ("COUNTRY", "ORG") else None
+        if unit.cat != "WORD":
+            return None
+    return None
+
+
+def bare_acronyms(s: SentenceView, words: ActorWords, known: Known) -> Iterator[Candidate]:
+    """``actors.org.bare_acronym``: "ISIL", "CJTF-OIR"; an acronym given earlier joins its actor."""
+    for unit in s.units:
+        if unit.cat != "NAME" or not _acronym(unit.text) or unit.text in words.exact("common_acronyms"):
+            continue
+        spec = known.alias(unit.text) or Spec("organization", unit.text, "actors.org.bare_acronym")
+        yield Candidate(unit.start, unit.end, spec)
+
+
+def acronyms(s: SentenceView, chosen: Sequence[Candidate]) -> Iterator[Candidate]:
+    """``actors.org.acronym``: "Syrian Democratic Forces (SDF)" — the acronym becomes an alias."""
+    for cand in chosen:
+        if cand.spec.type not in ("organization", "group"):
+            continue
+        i = cand.end
+        texts = s.texts
+        if i + 2 < len(texts) and texts[i] == "(" and texts[i + 2] == ")" and _acronym(texts[i + 1]):
+            spec = replace(cand.spec, rule="actors.org.acronym", alias=texts[i + 1])
+            yield Candidate(i + 1, i + 2, spec)
+
+
+def _acronym(word: str) -> bool:
+    """Upper-case letters (digits and inner hyphens allowed, no dots), two to six of them: "SDF", "CJTF-OIR"."""
+    letters = [ch for ch in word if ch.isalpha()]
+    return 2 <= len(letters) <= 6 and all(ch.isupper() for ch in letters) and word[0].isalpha() and "." not in word
+
+
+# --------------------------------------------------------------------------- recognizers: groups, places
+
+
+def demonym_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
+    """``actors.group.demonym_noun``: "North Korean troops", "South Korean and Western officials"."""
+    for u, unit in enumerate(s.units):
+        if not _group_owner(unit, words) or (u > 0 and _group_owner(s.units[u - 1], words)):
+            continue
+        owners, v = _owner_chain(s, u, words)
+        if len(owners) > 1 and owners[0].cat == "COUNTRY":  # "South Korea and Western nations": two actors
+            continue
+        tok = s.units[v].start if v < len(s.units) else len(s.texts)
+        found = _group_noun(s, tok, words)
+        if found is not None and found[0] - unit.start <= 8:
+            end, noun = found
+            yield Candidate(unit.start, end, _group_spec(s, unit.start, end, owners, noun))
+
+
+def owned_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
+    """``actors.group.owned``: "Israel's military", "Hamas fighters", "NATO allies".
+
+    After a possessive the owner keeps its own mention and the group mention starts after 's.
+    """
+    for u, unit in enumerate(s.units):
+        if unit.cat not in ("COUNTRY", "ORG") or not isinstance(unit.entry, GazetteerEntry):
+            continue
+        poss = u + 1 < len(s.units) and s.units[u + 1].cat == "POSS"
+        if unit.cat == "COUNTRY" and not poss:
+            continue  # "U.S. forces" is a demonym-like owner: actors.group.demonym_noun
+        v = u + 2 if poss else u + 1
+        tok = s.units[v].start if v < len(s.units) else len(s.texts)
+        found = _group_noun(s, tok, words)
+        if found is None or found[0] - tok > 4:
+            continue
+        end, noun = found
+        spec = _group_spec(s, unit.start, end, [unit], noun)
+        yield Candidate(
+            tok if poss else unit.start,
+            end,
+            replace(
+                spec,
+                rule="actors.group.owned",
+                affiliation=entry_key(unit.entry),
+                sector=spec.sector or unit.entry.sector,
+            ),
+        )
+
+
+def _group_noun(s: SentenceView, tok: int, words: ActorWords) -> tuple[int, WordEntry] | None:
+    """The furthest lower-case group noun after optional modifiers ("military personnel", "military")."""
+    best = None
+    while tok < len(s.texts) and not is_capitalized(s.texts[tok]):
+        noun = words.match("group_nouns", s.texts, tok)
+        if noun is not None and _heads_phrase(s, tok + len(noun.tokens), noun, words):
+            best = (tok + len(noun.tokens), noun)
+        if s.texts[tok].lower() not in words.texts("group_modifiers"):
+            break
+        tok += 1
+    return best
+
+
+def _heads_phrase(s: SentenceView, end: int, noun: WordEntry, words: ActorWords) -> bool:
+    """A noun that can also modify ("military") heads the phrase only before punctuation or a listed word."""
+    if " ".join(noun.tokens) not in words.texts("group_modifiers") or end >= len(s.texts):
+        return True
+    following = s.texts[end]
+    return (
+        not following[:1].isalpha() or is_capitalized(following) or following.lower() in words.texts("head_followers")
+    )
+
+
+def _group_owner(unit: Unit, words: ActorWords) -> bool:
+    return unit.cat in ("DEMONYM", "COUNTRY") or unit.text in words.exact("blocs")
+
+
+def _owner_chain(s: SentenceView, u: int, words: ActorWords) -> tuple[list[Unit], int]:
+    """Demonyms joined by "and"/commas, or simply juxtaposed ("Syrian Arab"); returns them and the next unit."""
+    owners = [s.units[u]]
+    v = u + 1
+    while v < len(s.units):
+        if _group_owner(s.units[v], words):
+            owners.append(s.units[v])
+            v += 1
+        elif (
+            (s.units[v].text.lower() in words.texts("coordinators") or s.units[v].cat == "COMMA")
+            and v + 1 < len(s.units)
+            and _group_owner(s.units[v + 1], words)
+        ):
+            v += 1
+        else:
+            break
+    return owners, v
+
+
+def _group_spec(s: SentenceView, start: int, end: int, owners: list[Unit], noun: WordEntry) -> Spec:
+    countries = {o.entry.country for o in owners if isinstance(o.entry, GazetteerEntry)}
+    known = [o for o in owners if isinstance(o.entry, GazetteerEntry)]
+    country = countries.pop() if len(countries) == 1 and len(known) == len(owners) else None
+    affiliation = entry_key(known[0].entry) if country and known[0].entry.type == "country" else None
+    sector = str(attr(noun, "sector")) if attr(noun, "sector") else None
+    kind = "organization" if attr(noun, "actor_type") == "organization" else "group"
+    return Spec(
+        kind,
+        s.surface(start, end),
+        "actors.group.demonym_noun",
+        country=country,
+        sector=sector,
+        affiliation=affiliation,
+    )
+
+
+def place_heads(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
+    """``actors.location.head_noun``: "the Kursk region", "Idlib province"."""
+    for u, unit in enumerate(s.units):
+        if unit.cat not in ("NAME", "LOC") or (u > 0 and s.units[u - 1].cat in ("NAME", "LOC")):
+            continue
+        end = u
+        while end < len(s.units) and end - u < 3 and s.units[end].cat in ("NAME", "LOC"):
+            end += 1
+        if end < len(s.units) and s.units[end].text.lower() in words.texts("place_heads"):
+            last = s.units[end]
+            spec = Spec(
+                "location",
+                s.surface(unit.start, last.end),
+                "actors.location.head_noun",
+                country=unit.entry.country if isinstance(unit.entry, GazetteerEntry) else None,
+            )
+            yield Candidate(unit.start, last.end, spec)
+
+
+def locatives(s: SentenceView, words: ActorWords, known: Known) -> Iterator[Candidate]:
+    """``actors.location.locative``: a capital or unknown name right after "in"/"near"... is a place."""
+    preps = words.texts("locative_prepositions")
+    for u, unit in enumerate(s.units[1:], start=1):
+        if s.units[u - 1].text.lower() not in preps:
+            continue
+        if unit.cat == "COUNTRY" and unit.form == "metonym" and isinstance(unit.entry, GazetteerEntry):
+            spec = Spec("location", unit.text, "actors.location.locative", country=unit.entry.country)
+            yield Candidate(unit.start, unit.end, spec)
+        elif unit.cat == "NAME" and title_case(unit.text) and known.person_word(unit.text) is None:
+            end = _name_run_end(s.units, u)
+            following = s.units[end].text if end < len(s.units) else ""
+            if end - u <= 3 and following not in words.exact("possessive_markers") | words.exact("org_head_nouns"):
+                yield Candidate(
+                    unit.start,
+                    s.units[end - 1].end,
+                    Spec("location", s.surface(unit.start, s.units[end - 1].end), "actors.location.locative"),
+                )
+
+
+def gazetteer_actors(s: SentenceView, known: Known) -> Iterator[Candidate]:
+    """Gazetteer hits that are actors by themselves (demonyms only qualify other mentions)."""
+    for unit in s.units:
+        if not isinstance(unit.entry, GazetteerEntry) or unit.cat == "DEMONYM":
+            continue
+        alias = known.alias(unit.text)
+        if alias is not None:  # the article defined this acronym itself
+            yield Candidate(unit.start, unit.end, alias)
+            continue
+        rule = "actors.coref.elliptic" if unit.form == "elliptic" else "actors.gazetteer"
+        if unit.form == "people":
+            spec = Spec("group", unit.text, rule, country=unit.entry.country, affiliation=entry_key(unit.entry))
+        else:
+            spec = entry_spec(unit.entry, rule)
+        yield Candidate(unit.start, unit.end, spec)

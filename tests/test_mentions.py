@@ -75,7 +75,12 @@ def test_every_rule_has_a_matching_example() -> None:
 def test_titled_person_with_demonym_takes_country_sector_and_title() -> None:
     text = "Brazilian President Luiz Inacio Lula da Silva met reporters."
     person = actor_named(mentions_of(text), "Luiz Inacio Lula da Silva")
-    assert (person.type, person.country, person.sector, person.titles) == ("person", "BRA", "government", ("President",))
+    assert (person.type, person.country, person.sector, person.titles) == (
+        "person",
+        "BRA",
+        "government",
+        ("President",),
+    )
 
 
 def test_a_country_owner_is_its_own_mention_and_the_persons_affiliation() -> None:
@@ -214,7 +219,7 @@ def _check_invariants(text: str, found: Mentions) -> None:
     keys = {a.key for a in found.actors}
     spans = [m.span for m in found.actor_mentions]
     assert spans == sorted(spans)
-    for before, after in zip(spans, spans[1:]):
+    for before, after in zip(spans, spans[1:], strict=False):
         assert before.end <= after.start, "actor mentions overlap"
     for m in found.actor_mentions:
         assert m.actor in keys and 0 <= m.span.start < m.span.end <= len(text)
@@ -225,8 +230,36 @@ def _check_invariants(text: str, found: Mentions) -> None:
 
 
 WORDS = st.sampled_from(
-    ["President", "Kim", "Lee", "the", "North", "Korean", "troops", "said", ",", ".", "Russia", "'s", "he", "it",
-     "Ministry", "of", "Defense", "(", "SDF", ")", "in", "Washington", "von", "Maj.", "Gen.", "March", "and", "\u201c"]
+    [
+        "President",
+        "Kim",
+        "Lee",
+        "the",
+        "North",
+        "Korean",
+        "troops",
+        "said",
+        ",",
+        ".",
+        "Russia",
+        "'s",
+        "he",
+        "it",
+        "Ministry",
+        "of",
+        "Defense",
+        "(",
+        "SDF",
+        ")",
+        "in",
+        "Washington",
+        "von",
+        "Maj.",
+        "Gen.",
+        "March",
+        "and",
+        "\u201c",
+    ]
 )
 
 
@@ -246,8 +279,10 @@ def test_the_seed_article_is_well_formed_and_deterministic() -> None:
 
 
 def test_time_grows_linearly_with_text_length() -> None:
-    paragraph = ("Foreign Minister Choe Son Hui met Russian officials in Moscow. She said the Ministry of "
-                 "Defense (MOD) and North Korean troops were ready. ") * 20
+    paragraph = (
+        "Foreign Minister Choe Son Hui met Russian officials in Moscow. She said the Ministry of "
+        "Defense (MOD) and North Korean troops were ready. "
+    ) * 20
     mentions_of(paragraph)
     started = time.perf_counter()
     mentions_of(paragraph)
