@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from converter.model import Span, TimeMention
 from converter.parsing import load_wordlists
@@ -139,3 +141,15 @@ def test_time_spans_are_absolute_offsets() -> None:
     text = "SEOUL, South Korea (AP) — Talks began on Monday."
     (mention,) = times_of(text)
     assert mention.span == Span(text.index("on Monday"), len(text) - 1)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["on ", "in ", "the ", "last ", "next ", "Tuesday ", "May ", "5 ", "2024 ", ", ", "weeks ", "about ", "10,000 ",
+     "troops ", "of ", "millions ", "a ", "small ", "number ", "$", "since ", "and ", "ago ", "at ", "p.m. ", ". ",
+     "“", "”", "\n", "é", "\x00"]), max_size=30).map("".join))
+def test_finders_are_total_and_spans_lie_in_sentences(text: str) -> None:
+    segments = segment(text)
+    times = find_times(segments, published=date(2024, 2, 29))
+    for mention in (*times, *find_quantities(segments, times=times)):
+        assert segments.sentences[mention.sentence].span.contains(mention.span)
