@@ -47,6 +47,8 @@ REQUIRED_LISTS = (
     "coordinators",
     "place_heads",
     "locative_prepositions",
+    "definite_articles",
+    "expletive_pronouns",
     "expletive_followers",
     "expletive_completers",
 )
@@ -135,7 +137,9 @@ def load_actor_words(directory: Path | None = None) -> ActorWords:
 def _file_lists(path: Path, doc: Mapping[str, Any]) -> Iterator[tuple[str, list[WordEntry]]]:
     for name, body in (doc.get("lists") or {}).items():
         if not isinstance(body, dict) or not isinstance(body.get("entries"), list):
-            raise RuleError(f"list {name!r} needs an `entries:` list", Location(str(path), getattr(body, "line", None)))
+            raise RuleError(
+                f"list {name!r} needs an `entries:` list", Location(str(path), getattr(body, "line", None))
+            )
         yield str(name), [_word(path, item) for item in body["entries"]]
 
 
@@ -146,7 +150,9 @@ def _word(path: Path, item: Any) -> WordEntry:
     elif isinstance(item, dict) and isinstance(item.get("text"), str):
         text, attrs = item["text"], {k: v for k, v in item.items() if k != "text"}
     else:
-        raise RuleError(f"list entry must be a string or a mapping with `text`, got {item!r}", Location(str(path)))
+        raise RuleError(
+            f"list entry must be a string or a mapping with `text`, got {item!r}", Location(str(path))
+        )
     tokens = tuple(t.replace("’", "'").lower() for t in phrase_tokens(text))
     return WordEntry(text, tokens, MappingProxyType(attrs))
 
@@ -154,7 +160,9 @@ def _word(path: Path, item: Any) -> WordEntry:
 def _file_rules(path: Path, doc: Mapping[str, Any]) -> Iterator[ActorRuleInfo]:
     for raw in doc.get("rules") or ():
         if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
-            raise RuleError(f"a rule needs a string `id`, got {raw!r}", Location(str(path), getattr(raw, "line", None)))
+            raise RuleError(
+                f"a rule needs a string `id`, got {raw!r}", Location(str(path), getattr(raw, "line", None))
+            )
         yield ActorRuleInfo(
             id=f"{doc['id']}.{raw['id']}",
             version=int(raw.get("version", 1)),
@@ -225,7 +233,9 @@ def is_capitalized(text: str) -> bool:
     return bool(text) and text[0].isupper()
 
 
-def build_units(texts: Sequence[str], lexicon: Lexicon, words: ActorWords, elliptic_ok: frozenset[str]) -> list[Unit]:
+def build_units(
+    texts: Sequence[str], lexicon: Lexicon, words: ActorWords, elliptic_ok: frozenset[str]
+) -> list[Unit]:
     """Group one sentence's token texts into categorized units (linear: one longest match per position)."""
     units: list[Unit] = []
     i = 0
@@ -236,7 +246,9 @@ def build_units(texts: Sequence[str], lexicon: Lexicon, words: ActorWords, ellip
     return units
 
 
-def _unit_at(texts: Sequence[str], i: int, lexicon: Lexicon, words: ActorWords, elliptic_ok: frozenset[str]) -> Unit:
+def _unit_at(
+    texts: Sequence[str], i: int, lexicon: Lexicon, words: ActorWords, elliptic_ok: frozenset[str]
+) -> Unit:
     hit = lexicon.gazetteer.match_at(texts, i, elliptic_ok=elliptic_ok)
     title = words.match("titles", texts, i)
     title_len = len(title.tokens) if title else 0
@@ -263,7 +275,11 @@ def _word_category(text: str, index: int, words: ActorWords) -> str:
     particles = words.exact("name_particles")
     if text in particles:
         return "PARTICLE"
-    if "-" in text and text[: text.index("-") + 1] in particles and is_capitalized(text[text.index("-") + 1 :]):
+    if (
+        "-" in text
+        and text[: text.index("-") + 1] in particles
+        and is_capitalized(text[text.index("-") + 1 :])
+    ):
         return "NAME"  # "al-Abadi", "el-Sisi"
     if lower in words.texts("determiners"):
         return "DET"
@@ -286,7 +302,7 @@ def _word_category(text: str, index: int, words: ActorWords) -> str:
 class _UnitLexer(Lexer):
     """Units are already tokens: the parser is fed them one by one."""
 
-    def __init__(self, lexer_conf: Any) -> None:  # noqa: D107 - lark's lexer protocol
+    def __init__(self, lexer_conf: Any) -> None:
         pass
 
     def lex(self, data: Any) -> Iterator[Token]:  # type: ignore[override]
@@ -298,7 +314,9 @@ def person_parser() -> Lark:
     """The LALR parser of ``grammars/person.lark`` (loaded once)."""
     path = grammar_path("person.lark")
     try:
-        return Lark(path.read_text(encoding="utf-8"), parser="lalr", lexer=_UnitLexer, start=["titled", "apposition"])
+        return Lark(
+            path.read_text(encoding="utf-8"), parser="lalr", lexer=_UnitLexer, start=["titled", "apposition"]
+        )
     except (OSError, LarkError) as exc:
         raise GrammarError(f"cannot load the person grammar: {exc}", Location(str(path))) from exc
 
@@ -485,7 +503,9 @@ def _indexes(tree: Tree) -> list[int]:
 def _name_ok(s: SentenceView, first: int, last: int, words: ActorWords) -> bool:
     """A person's name never ends in an organization or place head ("General Assembly", "Kursk Region")."""
     end_word = s.units[last].text
-    return end_word not in words.exact("org_head_nouns") and end_word.lower() not in words.texts("place_heads")
+    return end_word not in words.exact("org_head_nouns") and end_word.lower() not in words.texts(
+        "place_heads"
+    )
 
 
 def titled_people(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
@@ -566,7 +586,9 @@ def appositions(s: SentenceView, words: ActorWords) -> Iterator[tuple[Candidate,
             continue
         name_idx = _indexes(next(tree.find_data("name")))
         after = max(_indexes(tree)) + 1
-        if not _name_ok(s, name_idx[0], name_idx[-1], words) or (after < len(s.units) and s.units[after].cat == "NAME"):
+        if not _name_ok(s, name_idx[0], name_idx[-1], words) or (
+            after < len(s.units) and s.units[after].cat == "NAME"
+        ):
             continue  # "Lloyd Austin, Secretary of State Antony Blinken": the title belongs to the next name
         titles = tuple(s.units[i].text for t in tree.find_data("title") for i in _indexes(t))
         owners = [s.units[_indexes(o)[0]] for o in tree.find_data("owner")]
@@ -603,7 +625,9 @@ def bare_names(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
         end = _name_run_end(s.units, u)
         if end - u >= 2 and _plausible_name(s, u, end, words):
             name = s.surface(s.units[u].start, s.units[end - 1].end)
-            yield Candidate(s.units[u].start, s.units[end - 1].end, Spec("person", name, "actors.person.name"))
+            yield Candidate(
+                s.units[u].start, s.units[end - 1].end, Spec("person", name, "actors.person.name")
+            )
         u = max(end, u + 1)
 
 
@@ -613,7 +637,11 @@ def _name_run_end(units: Sequence[Unit], u: int) -> int:
     end = u + 1
     while end < len(units) and (
         units[end].cat == "NAME"
-        or (units[end].cat == "PARTICLE" and end + 1 < len(units) and units[end + 1].cat in ("NAME", "PARTICLE"))
+        or (
+            units[end].cat == "PARTICLE"
+            and end + 1 < len(units)
+            and units[end + 1].cat in ("NAME", "PARTICLE")
+        )
     ):
         end += 1
     return end
@@ -622,7 +650,12 @@ def _name_run_end(units: Sequence[Unit], u: int) -> int:
 def _plausible_name(s: SentenceView, u: int, end: int, words: ActorWords) -> bool:
     names = [x.text for x in s.units[u:end] if x.cat == "NAME"]
     full = [n for n in names if not _initial(n)]
-    if not 2 <= len(names) <= 4 or len(full) < 2 or not all(title_case(n) for n in full) or _initial(names[0]):
+    if (
+        not 2 <= len(names) <= 4
+        or len(full) < 2
+        or not all(title_case(n) for n in full)
+        or _initial(names[0])
+    ):
         return False
     places = words.texts("place_heads")
     if any(n.lower() in places for n in names):
@@ -656,11 +689,15 @@ def _org_run_end(s: SentenceView, u: int, words: ActorWords) -> int:
     connectors = words.texts("name_connectors")
     while end < len(s.units):
         unit = s.units[end]
-        if unit.cat in ("NAME", "DEMONYM", "COUNTRY", "ORG", "LOC") or unit.text in words.exact("org_name_words") or (
-            unit.text.lower() in connectors
-            and end > u
-            and end + 1 < len(s.units)
-            and s.units[end + 1].cat in ("NAME", "COUNTRY", "ORG", "DEMONYM", "LOC")
+        if (
+            unit.cat in ("NAME", "DEMONYM", "COUNTRY", "ORG", "LOC")
+            or unit.text in words.exact("org_name_words")
+            or (
+                unit.text.lower() in connectors
+                and end > u
+                and end + 1 < len(s.units)
+                and s.units[end + 1].cat in ("NAME", "COUNTRY", "ORG", "DEMONYM", "LOC")
+            )
         ):
             end += 1
         else:
@@ -674,10 +711,13 @@ def head_noun_orgs(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     while u < len(s.units):
         end = _org_run_end(s, u, words)
         run = s.units[u:end]
-        head_at = [i for i, x in enumerate(run) if x.cat == "NAME" and x.text in words.exact("org_head_nouns")]
+        head_at = [
+            i for i, x in enumerate(run) if x.cat == "NAME" and x.text in words.exact("org_head_nouns")
+        ]
         if head_at and len(run) >= 2 and s.units[u].cat != "PARTICLE":
             yield _org_candidate(s, u, end, words.match("org_head_nouns", [run[head_at[-1]].text], 0), words)
-        elif head_at and u > 0 and s.units[u - 1].text.lower() == "the":  # "the Coalition", "the Senate"
+        elif head_at and u > 0 and s.units[u - 1].text.lower() in words.texts("definite_articles"):
+            # "the Coalition", "the Senate": a lone head noun is a name only after the article
             yield _org_candidate(s, u, end, words.match("org_head_nouns", [run[0].text], 0), words)
         u = max(end, u + 1)
 
@@ -686,7 +726,9 @@ def _org_candidate(s: SentenceView, u: int, end: int, head: WordEntry | None, wo
     run = s.units[u:end]
     owner = next((x for x in run if x.cat in _OWNER | {"LOC"} and isinstance(x.entry, GazetteerEntry)), None)
     owner = owner or _possessive_owner(s, u)
-    sector = next((str(attr(e, "sector")) for x in run if (e := words.match("sector_words", [x.text], 0))), None)
+    sector = next(
+        (str(attr(e, "sector")) for x in run if (e := words.match("sector_words", [x.text], 0))), None
+    )
     sector = sector or (str(attr(head, "sector")) if attr(head, "sector") else None)
     name = s.surface(s.units[u].start, s.units[end - 1].end)
     country = owner.entry.country if owner is not None else None
@@ -732,7 +774,12 @@ def acronyms(s: SentenceView, chosen: Sequence[Candidate]) -> Iterator[Candidate
 def _acronym(word: str) -> bool:
     """Upper-case letters (digits and inner hyphens allowed, no dots), two to six of them: "SDF", "CJTF-OIR"."""
     letters = [ch for ch in word if ch.isalpha()]
-    return 2 <= len(letters) <= 6 and all(ch.isupper() for ch in letters) and word[0].isalpha() and "." not in word
+    return (
+        2 <= len(letters) <= 6
+        and all(ch.isupper() for ch in letters)
+        and word[0].isalpha()
+        and "." not in word
+    )
 
 
 # --------------------------------------------------------------------------- recognizers: groups, places
@@ -802,7 +849,9 @@ def _heads_phrase(s: SentenceView, end: int, noun: WordEntry, words: ActorWords)
         return True
     following = s.texts[end]
     return (
-        not following[:1].isalpha() or is_capitalized(following) or following.lower() in words.texts("head_followers")
+        not following[:1].isalpha()
+        or is_capitalized(following)
+        or following.lower() in words.texts("head_followers")
     )
 
 
@@ -877,7 +926,9 @@ def locatives(s: SentenceView, words: ActorWords, known: Known) -> Iterator[Cand
         elif unit.cat == "NAME" and title_case(unit.text) and known.person_word(unit.text) is None:
             end = _name_run_end(s.units, u)
             following = s.units[end].text if end < len(s.units) else ""
-            if end - u <= 3 and following not in words.exact("possessive_markers") | words.exact("org_head_nouns"):
+            if end - u <= 3 and following not in words.exact("possessive_markers") | words.exact(
+                "org_head_nouns"
+            ):
                 yield Candidate(
                     unit.start,
                     s.units[end - 1].end,
@@ -896,7 +947,9 @@ def gazetteer_actors(s: SentenceView, known: Known) -> Iterator[Candidate]:
             continue
         rule = "actors.coref.elliptic" if unit.form == "elliptic" else "actors.gazetteer"
         if unit.form == "people":
-            spec = Spec("group", unit.text, rule, country=unit.entry.country, affiliation=entry_key(unit.entry))
+            spec = Spec(
+                "group", unit.text, rule, country=unit.entry.country, affiliation=entry_key(unit.entry)
+            )
         else:
             spec = entry_spec(unit.entry, rule)
         yield Candidate(unit.start, unit.end, spec)

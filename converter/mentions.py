@@ -170,7 +170,17 @@ class _Registry:
             d = self.drafts[key]
             affiliation = d.affiliation if d.affiliation in self.drafts and d.affiliation != key else None
             actors.append(
-                Actor(d.key, d.name, d.type, d.rule, d.country, d.sector, tuple(d.titles), affiliation, d.wikidata)
+                Actor(
+                    d.key,
+                    d.name,
+                    d.type,
+                    d.rule,
+                    d.country,
+                    d.sector,
+                    tuple(d.titles),
+                    affiliation,
+                    d.wikidata,
+                )
             )
         return tuple(actors)
 
@@ -223,7 +233,9 @@ def _named(s: SentenceView, words: ActorWords, registry: _Registry, taken: list[
         key = registry.add(cand.spec)
         ends[cand.end] = key
         found.append(
-            ActorMention(s.span(cand.start, cand.end), key, s.sentence.index, rule=RuleRef(rule, words.version(rule)))
+            ActorMention(
+                s.span(cand.start, cand.end), key, s.sentence.index, rule=RuleRef(rule, words.version(rule))
+            )
         )
     for _, extra in appos:
         key = ends.get(extra.name_end)
@@ -275,7 +287,9 @@ def _short_name(s: SentenceView, unit: Unit, words: ActorWords, registry: _Regis
     return None
 
 
-def _recent(mentions: Sequence[ActorMention], before: int, since: int, fits: Callable[[str], bool]) -> str | None:
+def _recent(
+    mentions: Sequence[ActorMention], before: int, since: int, fits: Callable[[str], bool]
+) -> str | None:
     """The actor of the latest mention ending before offset ``before``, from sentence ``since`` on, that fits.
 
     ``mentions`` are in reading order (sentence by sentence), so the scan runs backwards and stops at the
@@ -300,10 +314,10 @@ def _definite(
     s: SentenceView, u: int, words: ActorWords, registry: _Registry, earlier: Sequence[ActorMention]
 ) -> ActorMention | None:
     """``actors.coref.definite``: "the agency" → the most recent actor of a fitting type and name head."""
-    if s.units[u].text.lower() != "the":
+    if s.units[u].text.lower() not in words.texts("definite_articles"):
         return None
     entry = words.match("definite_descriptions", s.texts, s.units[u].start)
-    if entry is None or entry.tokens[0] != "the" or len(entry.tokens) < 2:
+    if entry is None or len(entry.tokens) < 2:
         return None
     types = _agreeing(entry)
     heads = tuple(attr(entry, "heads") or ())
@@ -336,13 +350,15 @@ def _pronoun(
         return None  # first person ("we", "our") is the speaker's: claims attribution resolves it
     types = _agreeing(entry)
     start = s.sentence.tokens[unit.start].span.start
-    key = _recent(earlier, start, s.sentence.index - _PRONOUN_REACH, lambda k: registry.drafts[k].type in types)
+    key = _recent(
+        earlier, start, s.sentence.index - _PRONOUN_REACH, lambda k: registry.drafts[k].type in types
+    )
     return _mention(s, unit, key, "actors.coref.pronoun", words, pronoun=True) if key else None
 
 
 def _expletive(s: SentenceView, u: int, words: ActorWords) -> bool:
     """ "it remains to be seen": a dummy "it" + verb, confirmed by a completer within three words."""
-    if s.units[u].text.lower() != "it" or u + 1 >= len(s.units):
+    if s.units[u].text.lower() not in words.texts("expletive_pronouns") or u + 1 >= len(s.units):
         return False
     if s.units[u + 1].text.lower() not in words.texts("expletive_followers"):
         return False
@@ -353,7 +369,9 @@ def _expletive(s: SentenceView, u: int, words: ActorWords) -> bool:
 # --------------------------------------------------------------------------- the stage
 
 
-def _read(sentence: Sentence, text: str, lexicon: Lexicon, words: ActorWords, registry: _Registry) -> SentenceView:
+def _read(
+    sentence: Sentence, text: str, lexicon: Lexicon, words: ActorWords, registry: _Registry
+) -> SentenceView:
     texts = [t.text for t in sentence.tokens]
     units = build_units(texts, lexicon, words, frozenset(registry.entries_seen))
     return SentenceView(sentence, texts, units, text)

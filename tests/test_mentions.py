@@ -3,6 +3,7 @@ and the invariants (total, non-overlapping, deterministic, fast)."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from datetime import date
 
@@ -124,7 +125,12 @@ def test_short_and_titled_later_mentions_join_the_person() -> None:
     text = "South Korean President Moon Jae-in spoke. Moon said more. President Moon then left. Moon's aides stayed."
     found = mentions_of(text)
     person = actor_named(found, "Moon Jae-in")
-    assert surfaces(found, text, person) == ["South Korean President Moon Jae-in", "Moon", "President Moon", "Moon"]
+    assert surfaces(found, text, person) == [
+        "South Korean President Moon Jae-in",
+        "Moon",
+        "President Moon",
+        "Moon",
+    ]
     assert len([a for a in found.actors if a.type == "person"]) == 1
 
 
@@ -158,7 +164,9 @@ def test_demonym_plus_group_noun_is_a_group(text: str, name: str, country: str |
     assert (group.type, group.country, group.sector) == ("group", country, sector)
 
 
-@pytest.mark.parametrize("text", ["Ukrainian advances slowed.", "In March the rains came.", "Russian assistance grew."])
+@pytest.mark.parametrize(
+    "text", ["Ukrainian advances slowed.", "In March the rains came.", "Russian assistance grew."]
+)
 def test_no_actor_from_demonym_adjectives_or_months(text: str) -> None:
     assert mentions_of(text).actors == ()
 
@@ -219,7 +227,7 @@ def _check_invariants(text: str, found: Mentions) -> None:
     keys = {a.key for a in found.actors}
     spans = [m.span for m in found.actor_mentions]
     assert spans == sorted(spans)
-    for before, after in zip(spans, spans[1:], strict=False):
+    for before, after in itertools.pairwise(spans):
         assert before.end <= after.start, "actor mentions overlap"
     for m in found.actor_mentions:
         assert m.actor in keys and 0 <= m.span.start < m.span.end <= len(text)
