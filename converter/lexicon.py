@@ -76,9 +76,9 @@ class _LineLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping)
 # YAML 1.2 booleans: only true/false. Word lists hold words like "no", "yes", "on", "off" that YAML 1.1
-# would silently turn into booleans.
+# would silently turn into booleans; dates stay strings, as in JSON.
 _LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _LineLoader.add_implicit_resolver(
@@ -287,6 +287,8 @@ class Lexicon:
     entries_by_id: Mapping[str, GazetteerEntry]
     wordlists: Mapping[str, WordList]
     files: tuple[str, ...] = ()
+    #: per word-list file: (its path, the list names it defines, its examples), for run_example.
+    wordlist_files: tuple[tuple[str, tuple[str, ...], Any], ...] = ()
 
     def wordlist(self, name: str) -> WordList:
         """Return the word list ``name``; a RuleError names the lists that exist when it is missing."""
@@ -324,11 +326,14 @@ def _load_cached(dirs: tuple[Path, ...]) -> Lexicon:
     lists: dict[str, list[WordEntry]] = {}
     descriptions: dict[str, str] = {}
     files: list[str] = []
+    wordlist_files: list[tuple[str, tuple[str, ...], Any]] = []
     for layer, directory in enumerate(dirs):
         seen_here: dict[str, str] = {}
         for path in sorted(directory.glob("*.yaml")):
             files.append(str(path))
-            _load_file(path, entries, seen_here, lists, descriptions, override=layer > 0)
+            doc = _load_file(path, entries, seen_here, lists, descriptions, override=layer > 0)
+            if doc.get("kind") == "wordlists":
+                wordlist_files.append((str(path), tuple(str(n) for n in doc["lists"]), doc.get("examples")))
     wordlists = {
         name: WordList(name, tuple(items), descriptions.get(name, "")) for name, items in lists.items()
     }
@@ -337,6 +342,7 @@ def _load_cached(dirs: tuple[Path, ...]) -> Lexicon:
         entries_by_id=MappingProxyType(entries),
         wordlists=MappingProxyType(wordlists),
         files=tuple(files),
+        wordlist_files=tuple(wordlist_files),
     )
 
 
@@ -348,8 +354,9 @@ def _load_file(
     descriptions: dict[str, str],
     *,
     override: bool,
-) -> None:
-    """Add one lexicon file's content; files of other kinds are ignored so rules may share the folder."""
+) -> Mapping[str, Any]:
+    """Add one lexicon file's content and return the parsed file; files of other kinds (inflections, ...)
+    are left to their own loaders so every language-data file can share the folder."""
     doc = load_yaml_with_lines(path)
     if not isinstance(doc, dict):
         raise RuleError("a lexicon file must be a mapping with `kind`, `id` and content", Location(str(path)))
@@ -361,6 +368,7 @@ def _load_file(
         for name, description, items in _parse_wordlists(path, doc):
             lists.setdefault(name, []).extend(items)
             descriptions.setdefault(name, description)
+    return doc
 
 
 def _add_entry(
@@ -466,3 +474,88 @@ def _parse_word(path: Path, body: Mapping[str, Any], item: Any) -> WordEntry:
     if not tokens:
         raise RuleError(f"empty word-list entry {item!r}", Location(str(path), _line_of(body)))
     return WordEntry(text, tokens, MappingProxyType(attrs))
+
+
+# --------------------------------------------------------------------------- examples of word-list files
+
+#: expect keys that select rather than compare: the list to look in and the entry text.
+_EXAMPLE_SELECTORS = ("list", "entry", "word")
+
+
+def run_example(data: Mapping[str, Any], example: Mapping[str, Any], lexicon: Lexicon | None = None) -> tuple[bool, str]:
+    """Check one example of a ``kind: wordlists`` file against the word lists (used by ``aec rules test``).
+
+    The example's text is segmented, every entry of the file's lists found in it is collected, and the
+    example holds when one found entry satisfies ``expect``: ``list`` names the list, ``entry``/``word``
+    the entry text, ``titles`` entries of @titles that must all occur, and any other key an attribute
+    value. Keys no found entry carries (``actor``, ``sentences``, ...) are checked by other stages, not here.
+
+    Args:
+        data: the file's content, or at least its ``examples`` (the file is then found by them).
+        example: ``{text, expect?}``.
+        lexicon: defaults to the shipped lexicon.
+
+    Returns:
+        (whether something matched and satisfied ``expect``, a short description of what was found).
+    """
+    lex = lexicon or load_lexicon()
+    expect = dict(example.get("expect") or {})
+    names = _example_lists(lex, data, expect)
+    found = _found_entries(lex, names, str(example.get("text", "")))
+    candidates = [(n, e) for n, e in found if _selected(e, expect)]
+    ok = bool(candidates) and _titles_present(found, expect) and all(
+        _attribute_holds(candidates, key, value)
+        for key, value in expect.items()
+        if key not in _EXAMPLE_SELECTORS and key != "titles"
+    )
+    return ok, "; ".join(f"@{n}: {e.text}" for n, e in found) or "no word-list entry found"
+
+
+def _example_lists(lex: Lexicon, data: Mapping[str, Any], expect: Mapping[str, Any]) -> tuple[str, ...]:
+    """The lists an example is about: ``expect.list``, else the file's own lists, else all of them."""
+    if isinstance(expect.get("list"), str):
+        return (expect["list"],)
+    if isinstance(data.get("lists"), Mapping):
+        return tuple(str(n) for n in data["lists"])
+    for _path, names, examples in lex.wordlist_files:
+        if examples is not None and examples == data.get("examples"):
+            return names
+    return tuple(lex.wordlists)
+
+
+def _found_entries(lex: Lexicon, names: Sequence[str], text: str) -> list[tuple[str, WordEntry]]:
+    from .segment import segment  # noqa: PLC0415 - lazy: only `aec rules test` needs the segmenter
+
+    found: list[tuple[str, WordEntry]] = []
+    for sentence in segment(text).sentences:
+        tokens = [t.text for t in sentence.tokens]
+        for name in names:
+            words = lex.wordlists.get(name)
+            for i in range(len(tokens)) if words else ():
+                entry = words.match_at(tokens, i)  # type: ignore[union-attr]
+                if entry is not None:
+                    found.append((name, entry))
+    return found
+
+
+def _selected(entry: WordEntry, expect: Mapping[str, Any]) -> bool:
+    wanted = expect.get("entry", expect.get("word"))
+    return wanted is None or phrase_tokens(str(wanted).lower()) == entry.tokens
+
+
+def _titles_present(found: Sequence[tuple[str, WordEntry]], expect: Mapping[str, Any]) -> bool:
+    texts = {e.tokens for n, e in found if n == "titles"}
+    return all(tuple(t.lower() for t in phrase_tokens(title)) in texts for title in expect.get("titles", ()))
+
+
+def _attribute_holds(candidates: Sequence[tuple[str, WordEntry]], key: str, value: Any) -> bool:
+    carriers = [e for _n, e in candidates if key in e.attrs]
+    if not carriers:
+        return True  # not a word-list attribute: another stage checks it
+    wanted = value if isinstance(value, list) else [value]
+    return any(all(_has_value(e.attrs[key], w) for w in wanted) for e in carriers)
+
+
+def _has_value(attr: Any, wanted: Any) -> bool:
+    values = attr if isinstance(attr, list) else [attr]
+    return any(str(v).lower() == str(wanted).lower() for v in values)

@@ -19,6 +19,7 @@ from converter.lexicon import (
     load_lexicon,
     load_yaml_with_lines,
     phrase_tokens,
+    run_example,
 )
 
 FILES = Path(__file__).parent / "files"
@@ -363,3 +364,23 @@ def test_word_list_match_examples_contain_a_listed_phrase(lex, example):
         assert expect["sector"] in {e.attrs.get("sector") for e in found}
     for title in expect.get("titles", ()):
         assert lex.wordlists["titles"].contains_phrase(phrase_tokens(title))
+
+
+# --------------------------------------------------------------------------- run_example (aec rules test)
+
+
+def test_run_example_checks_list_entry_and_attributes(lex):
+    data = {"lists": {"titles": {}}}
+    ok, found = run_example(data, {"text": "Maj. Gen. Pat Ryder spoke.", "expect": {"sector": "military"}}, lex)
+    assert ok and "@titles: Maj. Gen." in found
+    assert not run_example(data, {"text": "Maj. Gen. Pat Ryder spoke.", "expect": {"sector": "media"}}, lex)[0]
+    assert run_example({}, {"text": "The convoy was hit.", "expect": {"list": "group_nouns"}}, lex)[0] is False
+    ok, _ = run_example({}, {"text": "He left.", "expect": {"list": "pronouns", "entry": "he", "gender": "male"}}, lex)
+    assert ok
+
+
+def test_run_example_finds_the_file_of_the_examples(lex):
+    path, names, examples = next(f for f in lex.wordlist_files if f[0].endswith("pronouns.yaml"))
+    ok, found = run_example({"examples": examples}, {"text": "Rain fell on the capital."}, lex)
+    assert (ok, found) == (False, "no word-list entry found")
+    assert names == ("pronouns", "definite_descriptions")
