@@ -12,13 +12,20 @@ import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from converter.errors import Location, PatternError, RuleError
 from converter.lexicon import load_lexicon
 from converter.model import Span, Token
 from converter.pattern import (
-    Budget, Inflections, Node, Pattern, WordListRef, compile_pattern, parse_pattern, shipped_inflections,
+    Budget,
+    Inflections,
+    Node,
+    Pattern,
+    WordListRef,
+    compile_pattern,
+    parse_pattern,
+    shipped_inflections,
 )
 from converter.resources import data_path
 from converter.rulefiles import YAML11_BOOLEANS, RuleFile, parse_rule_text, schema_errors
@@ -136,15 +143,32 @@ class PatternCompiles(Validator):
 
 
 class NeverMatches(Validator):
-    """A pattern that needs an empty word list, or a quoted literal with a space (tokens never contain one)."""
+    """A pattern that needs an empty word list, or a literal the segmenter never produces as one token."""
 
     def validate(self, rule: LintRule) -> list[LintIssue]:
         if rule.pattern is None:
             return []
         reasons = [f"word list @{n} is empty" for n in rule.pattern.empty_lists]
-        reasons += [f"{w!r} contains a space, but a token never does; write the words separately"
-                    for w in sorted(rule.pattern.words) if any(c.isspace() for c in w)]
-        return [issue("AEC-R006", rule.where("pattern"), rule.id, id=rule.id, reason=r) for r in reasons]
+        reasons += [self.reason(w) for w in sorted(rule.pattern.literals)]
+        return [issue("AEC-R006", rule.where("pattern"), rule.id, id=rule.id, reason=r) for r in reasons if r]
+
+    @staticmethod
+    def reason(word: str) -> str:
+        if any(c.isspace() for c in word):
+            return f"{word!r} contains a space, but a token never does; write the words separately"
+        pieces = _segmenter_tokens(word) if word[:1].isalnum() else [word]
+        if len(pieces) > 1:
+            return f"{word!r} is split into tokens {pieces} by the segmenter; write them separately"
+        return ""
+
+
+def _segmenter_tokens(word: str) -> list[str]:
+    """How the pipeline's segmenter tokenizes ``word`` on its own (the word itself if it is not available)."""
+    try:
+        from converter.segment import segment  # lazy: lint works before the segmenter exists
+    except ImportError:  # pragma: no cover
+        return [word]
+    return [t.text for sentence in segment(word).sentences for t in sentence.tokens] or [word]
 
 
 class HasExamples(Validator):

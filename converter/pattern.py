@@ -23,7 +23,8 @@ from functools import cache
 from typing import Any, Protocol, get_args
 
 import yaml
-from lark import Lark, Token as LarkToken, Transformer, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
+from lark import Lark, Transformer, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
+from lark import Token as LarkToken
 from lark.exceptions import UnexpectedToken, VisitError
 
 from converter.errors import Location, PatternError, RuleError
@@ -390,7 +391,8 @@ class _Compiler:
         self.prog: list[Instr] = []
         self.slots: dict[str, int] = {}
         self.trigger_marked = False
-        self.words: set[str] = set()  # every literal word the pattern needs (lint: can this rule ever match?)
+        self.words: set[str] = set()  # every word the pattern can match (literals and ~lemma forms)
+        self.literals: set[str] = set()  # the words written literally (lint: can each be one token?)
         self.empty_lists: list[str] = []
 
     def error(self, node: Node, message: str) -> PatternError:
@@ -426,6 +428,7 @@ class _Compiler:
 
     def c_literal(self, node: Literal) -> None:
         self.words.add(node.text)
+        self.literals.add(node.text)
         self.triggered(lambda: self.token(_in_set(frozenset({node.text})), ("w", node.text)))
 
     def c_lemma(self, node: Lemma) -> None:
@@ -534,7 +537,7 @@ class _Compiler:
         self.emit(SAVE, slot + 1)
 
     def c_repeat(self, node: Repeat) -> None:
-        body = lambda: self.node(node.body)  # noqa: E731 - a thunk re-emits the body where needed
+        body = lambda: self.node(node.body)
         if node.max == 1:
             self.optional(body, node.greedy)
         elif node.min == 0:
@@ -624,6 +627,7 @@ class Pattern:
     slots: Mapping[str, int]
     words: frozenset[str] = frozenset()
     empty_lists: tuple[str, ...] = ()
+    literals: frozenset[str] = frozenset()
 
     @property
     def capture_names(self) -> tuple[str, ...]:
@@ -762,7 +766,8 @@ def compile_pattern(src: str, wordlists: Mapping[str, WordListLike], inflections
     tree = parse_pattern(src, where)
     compiler = _Compiler(src, wordlists, inflections or shipped_inflections(), where)
     program = compiler.program(tree)
-    return Pattern(src, tuple(program), dict(compiler.slots), frozenset(compiler.words), tuple(compiler.empty_lists))
+    return Pattern(src, tuple(program), dict(compiler.slots), frozenset(compiler.words), tuple(compiler.empty_lists),
+                   frozenset(compiler.literals))
 
 
 __all__ = [

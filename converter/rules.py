@@ -19,7 +19,13 @@ from typing import Any
 
 from converter.errors import Location, RuleError
 from converter.lexicon import Lexicon, load_lexicon
-from converter.pattern import Inflections, Pattern, compile_pattern, inflections_from_data, shipped_inflections
+from converter.pattern import (
+    Inflections,
+    Pattern,
+    compile_pattern,
+    inflections_from_data,
+    shipped_inflections,
+)
 from converter.resources import data_path
 from converter.rulefiles import RuleFile, check_rule_file, load_rule_file
 

@@ -139,9 +139,9 @@ def _cases(ruleset: RuleSet, only: set[str] | None) -> Iterable[tuple[str, str |
             yield kind, rule.id, rule.file, rule.examples
     for rule_file in ruleset.files:
         data = rule_file.data
-        if data.get("kind") in ("gazetteer", "wordlists") and data.get("examples"):
-            if only is None or str(rule_file.path.resolve()) in only:
-                yield data["kind"], data["id"], str(rule_file.path), data["examples"]
+        wanted = only is None or str(rule_file.path.resolve()) in only
+        if data.get("kind") in ("gazetteer", "wordlists") and data.get("examples") and wanted:
+            yield data["kind"], data["id"], str(rule_file.path), data["examples"]
 
 
 def _lexicon_runner() -> LexiconRunner | None:
@@ -163,7 +163,9 @@ def run_rule_examples(ruleset: RuleSet, files: Sequence[Path | str] = (), *, con
         lexicon_runner: runs word-list file examples; default ``converter.lexicon.run_example`` if it exists.
     """
     if convert is None:
-        from converter.pipeline import convert as convert  # noqa: PLC0415 - lazy: pipeline imports rules
+        from converter import pipeline  # lazy: the pipeline imports converter.rules
+
+        convert = pipeline.convert
     runner = lexicon_runner or _lexicon_runner()
     only = {str(Path(f).resolve()) for f in files} or None
     results: list[ExampleResult] = []

@@ -10,6 +10,7 @@ or "on Monday" in one step.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from converter.model import ActorMention, Mentions, QuantityMention, Sentence, Span, TimeMention, Token
 
@@ -43,7 +44,7 @@ def _in_sentence(sentence: Sentence, mentions: Mentions) -> list[AnyMention]:
 def _joined_text(tokens: Sequence[Token]) -> str:
     """The covered tokens' text, with a space wherever the original text had a gap between them."""
     parts = [tokens[0].text]
-    for before, token in zip(tokens, tokens[1:]):
+    for before, token in pairwise(tokens):
         parts.append((" " if token.span.start > before.span.end else "") + token.text)
     return "".join(parts)
 

@@ -51,7 +51,7 @@ def test_json_format_lists_issues_with_codes_and_positions():
 
 
 def test_a_slow_rule_is_flagged(tmp_path, monkeypatch):
-    import converter.lint as lint
+    from converter import lint
 
     monkeypatch.setattr(lint, "SLOW_RULE_STEPS", 10)
     source = (BAD / "missing-examples.yaml").read_text(encoding="utf-8")
@@ -61,4 +61,4 @@ def test_a_slow_rule_is_flagged(tmp_path, monkeypatch):
 
 
 def test_validators_are_registered_in_one_explicit_dict():
-    assert list(VALIDATORS)[0] == "pattern_compiles"  # compile first: later checks use the program
+    assert next(iter(VALIDATORS)) == "pattern_compiles"  # compile first: later checks use the program
