@@ -44,8 +44,9 @@ BUNDLE_FILE = "aec.schema.json"
 SCHEMA_SUFFIX = ".schema.json"
 # Collections whose items carry ids; a reference "<kind>--<uuid>" must point into "<kind>s".
 COLLECTIONS = ("actors", "events", "claims")
-# Free-form or whole-text members that the semantic walk must not look into.
-_UNCHECKED_POINTERS = frozenset({"/article/metadata", "/text"})
+# A path is a linked tuple (parent path, key) built while walking; it becomes a JSON Pointer
+# only when an issue is found, which keeps the walk cheap on valid documents.
+Path_ = tuple[Any, Any] | None
 _MAX_MESSAGE = 300
 
 
@@ -249,10 +250,7 @@ def semantic_issues(document: Any) -> list[Issue]:
     ids, issues = _index_ids(document)
     text = document.get("text") if isinstance(document.get("text"), str) else None
     issues += _digest_issues(document, text)
-    for pointer, node in _walk(document):
-        if isinstance(node, dict):
-            issues += _span_issues(node, pointer, text)
-            issues += _dict_ref_issues(node, pointer, ids)
+    issues += _walk_issues(document, ids, text)
     return issues
 
 
@@ -298,21 +296,54 @@ def _digest_issues(document: dict[str, Any], text: str | None) -> list[Issue]:
     ]
 
 
-def _walk(document: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    """Every node with its JSON Pointer, iteratively (no recursion limit), skipping free-form members."""
-    stack: list[tuple[str, Any]] = [("", document)]
+def _walk_issues(document: dict[str, Any], ids: dict[str, str], text: str | None) -> list[Issue]:
+    """Check every span and reference of the document, in document order.
+
+    Generic over the shape (any object with integer start/end is a span, any ``*_ref`` /
+    ``*_refs`` member a reference), iterative so no nesting depth can overflow the stack, and
+    written as one loop because it visits every object of every record in bulk runs.
+    Free-form ``article.metadata`` is skipped.
+    """
+    issues: list[Issue] = []
+    stack: list[tuple[Any, Path_]] = [(document, None)]
     while stack:
-        pointer, node = stack.pop()
-        if pointer in _UNCHECKED_POINTERS:
+        node, path = stack.pop()
+        if type(node) is list:
+            stack.extend((node[i], (path, i)) for i in reversed(range(len(node))) if type(node[i]) in _CONTAINERS)
             continue
-        yield pointer, node
-        if isinstance(node, dict):
-            children = [(_pointer([key]), value) for key, value in node.items()]
-        elif isinstance(node, list):
-            children = [(f"/{index}", value) for index, value in enumerate(node)]
-        else:
-            continue
-        stack.extend((pointer + suffix, value) for suffix, value in reversed(children))
+        if "start" in node:
+            issues += _span_issues(node, path, text)
+        children = []
+        for key, value in node.items():
+            kind = type(value)
+            if kind is str and key.endswith("_ref"):
+                issues += _ref_issues(value, ids, path, key)
+            elif kind in _CONTAINERS and not (key == "metadata" and path == _ARTICLE):
+                if kind is list and key.endswith("_refs"):
+                    issues += _list_ref_issues(value, ids, path, key)
+                children.append((value, (path, key)))
+        stack.extend(reversed(children))
+    return issues
+
+
+_CONTAINERS = (dict, list)
+_ARTICLE = (None, "article")
+
+
+def _list_ref_issues(values: list[Any], ids: dict[str, str], path: Path_, key: str) -> list[Issue]:
+    issues: list[Issue] = []
+    for index, item in enumerate(values):
+        if isinstance(item, str):
+            issues += _ref_issues(item, ids, path, key, index)
+    return issues
+
+
+def _path_pointer(path: Path_, *more: Any) -> str:
+    keys: list[Any] = list(reversed(more))
+    while path is not None:
+        path, key = path
+        keys.append(key)
+    return _pointer(reversed(keys))
 
 
 def _is_offset(value: Any) -> bool:
@@ -320,11 +351,15 @@ def _is_offset(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _span_issues(node: dict[str, Any], pointer: str, text: str | None) -> list[Issue]:
+def _span_issues(node: dict[str, Any], path: Path_, text: str | None) -> list[Issue]:
     """Spans are any object with integer start and end; time, quantity and hedges included."""
     start, end = node.get("start"), node.get("end")
     if not (_is_offset(start) and _is_offset(end)):
         return []
+    found = node.get("text")
+    if text is not None and end <= len(text) and start < end and (found is None or found == text[start:end]):
+        return []  # the fast path: a good span
+    pointer = _path_pointer(path)
     if end <= start:
         return [Issue("span-order", f"span end {end} is not after start {start}", pointer + "/end",
                       hint="spans are half-open [start, end) and never empty")]
@@ -333,7 +368,6 @@ def _span_issues(node: dict[str, Any], pointer: str, text: str | None) -> list[I
     if end > len(text):
         return [Issue("span-out-of-range", f"span end {end} is past the end of the text ({len(text)} code points)",
                       pointer + "/end", hint="offsets count Unicode code points, not bytes")]
-    found = node.get("text")
     if isinstance(found, str) and found != text[start:end]:
         return [Issue("span-text-mismatch",
                       f"span text is {_shorten(repr(found))}, but text[{start}:{end}] is {_shorten(repr(text[start:end]))}",
@@ -341,24 +375,13 @@ def _span_issues(node: dict[str, Any], pointer: str, text: str | None) -> list[I
     return []
 
 
-def _dict_ref_issues(node: dict[str, Any], pointer: str, ids: dict[str, str]) -> list[Issue]:
-    issues = []
-    for key, value in node.items():
-        if key.endswith("_ref") and isinstance(value, str):
-            issues += _ref_issues(value, f"{pointer}{_pointer([key])}", ids)
-        elif key.endswith("_refs") and isinstance(value, list):
-            for index, item in enumerate(value):
-                if isinstance(item, str):
-                    issues += _ref_issues(item, f"{pointer}{_pointer([key])}/{index}", ids)
-    return issues
-
-
-def _ref_issues(ref: str, pointer: str, ids: dict[str, str]) -> list[Issue]:
+def _ref_issues(ref: str, ids: dict[str, str], path: Path_, *keys: Any) -> list[Issue]:
     """A reference '<kind>--<uuid>' must name an item of the collection '<kind>s'."""
     expected = ref.partition("--")[0] + "s"
-    if expected not in COLLECTIONS:
-        return []  # not shaped like an id at all: the schema's pattern reports it
     found = ids.get(ref)
+    if found == expected or expected not in COLLECTIONS:
+        return []  # resolves, or is not shaped like an id at all (the schema's pattern reports that)
+    pointer = _path_pointer(path, *keys)
     if found is None:
         return [Issue("dangling-ref", f"{ref!r} does not match the id of any item in this document", pointer,
                       hint=f"add the item to '{expected}' or fix the id")]
