@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,8 @@ from converter.temporal import TimeExpr, resolve
 from converter.times import find_quantities, find_times
 
 LEXICON = data_path("rules") / "lexicon"
+TIME_VALUE = re.compile(
+    json.loads((data_path("schema") / "v1" / "common.schema.json").read_text())["$defs"]["timeValue"]["pattern"])
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "ap-north-korea-russia-troops.txt"
 
 
@@ -153,3 +157,17 @@ def test_finders_are_total_and_spans_lie_in_sentences(text: str) -> None:
     times = find_times(segments, published=date(2024, 2, 29))
     for mention in (*times, *find_quantities(segments, times=times)):
         assert segments.sentences[mention.sentence].span.contains(mention.span)
+    for time in times:
+        assert time.value is None or TIME_VALUE.fullmatch(time.value), time
+
+
+@pytest.mark.parametrize("published", [date(2024, 1, 1), date(2024, 2, 29), date(2023, 12, 31), None])
+def test_every_rule_resolves_to_a_schema_time_value(published: date | None) -> None:
+    text = ("On Sunday, last Monday, next Friday night, on Feb. 29, 31 December 2023, 2024-02-29, in January, "
+            "last December, next January, in 2022, in the 1990s, next week, last month, this year, within the coming "
+            "weeks, in recent days, two months ago, yesterday, last night, at 9 p.m. Sunday, since March, "
+            "between December and January, from 2014 to 2022.")
+    times = times_of(text, published)
+    assert len(times) >= 20
+    for time in times:
+        assert time.value is None or TIME_VALUE.fullmatch(time.value), time
