@@ -361,6 +361,7 @@ PRIORITY = {
     "actors.org.head_noun": 1,
     "actors.group.demonym_noun": 2,
     "actors.group.owned": 2,
+    "actors.person.anonymous": 2,
     "actors.location.head_noun": 3,
     "actors.location.locative": 3,
     "actors.gazetteer": 4,
@@ -798,6 +799,33 @@ def demonym_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
         if found is not None and found[0] - unit.start <= 8:
             end, noun = found
             yield Candidate(unit.start, end, _group_spec(s, unit.start, end, owners, noun))
+        elif len(owners) == 1 and isinstance(unit.entry, GazetteerEntry):
+            yield from _anonymous_person(s, unit, unit.entry, tok, words)
+
+
+def _anonymous_person(
+    s: SentenceView, owner: Unit, entry: GazetteerEntry, tok: int, words: ActorWords
+) -> Iterator[Candidate]:
+    """``actors.person.anonymous``: "a Jordanian official", "the Israeli prime minister" — a person
+    known by nationality and role only (the title must not be followed by a name, else it is titled)."""
+    while tok < len(s.texts) and s.texts[tok].lower() in words.texts("group_modifiers"):
+        tok += 1
+    title = words.match("titles", s.texts, tok) if tok < len(s.texts) else None
+    if title is None or is_capitalized(s.texts[tok]):
+        return
+    end = tok + len(title.tokens)
+    if end < len(s.texts) and is_capitalized(s.texts[end]):
+        return
+    sector = str(attr(title, "sector")) if attr(title, "sector") else entry.sector
+    spec = Spec(
+        "person",
+        s.surface(owner.start, end),
+        "actors.person.anonymous",
+        country=entry.country,
+        sector=sector,
+        titles=(s.surface(tok, end),),
+    )
+    yield Candidate(owner.start, end, spec)
 
 
 def owned_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
