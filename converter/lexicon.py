@@ -201,6 +201,21 @@ class Gazetteer:
                 return GazetteerHit(i, i + n, entry, form, tuple(rest))
         return None
 
+    def compound_head(self, token: str) -> tuple[GazetteerEntry, Form, str] | None:
+        """Read a hyphenated compound whose first part is a one-token form: "U.S.-led", "Iran-backed".
+
+        The segmenter keeps such compounds as one token, so ``find_all`` cannot see the name inside;
+        mentions use this to give "Iran-backed militias" a country. Returns (entry, form, the part
+        after the hyphen) or None; only a lower-case remainder counts, so "Guinea-Bissau" is not split.
+        """
+        head, sep, rest = token.rpartition("-")
+        if not sep or not head or not rest or not rest.islower():
+            return None
+        for phrase, targets in self.by_first.get(_key(head), ()):
+            if len(phrase) == 1 and targets[0][1] != "elliptic":
+                return targets[0][0], targets[0][1], rest
+        return None
+
     def find_all(self, tokens: Sequence[str], *, elliptic_ok: Container[str] = ()) -> list[GazetteerHit]:
         """Scan left to right and return non-overlapping longest matches (linear in ``len(tokens)``)."""
         hits: list[GazetteerHit] = []

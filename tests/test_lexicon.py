@@ -384,3 +384,14 @@ def test_run_example_finds_the_file_of_the_examples(lex):
     ok, found = run_example({"examples": examples}, {"text": "Rain fell on the capital."}, lex)
     assert (ok, found) == (False, "no word-list entry found")
     assert names == ("pronouns", "definite_descriptions")
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [("U.S.-led", ("United States", "alias", "led")), ("Iran-backed", ("Iran", "name", "backed")),
+     ("Russian-made", ("Russia", "demonym", "made")), ("Kremlin-controlled", ("Kremlin", "name", "controlled")),
+     ("Guinea-Bissau", None), ("well-known", None), ("state-run", None)],
+)
+def test_compound_head_reads_the_name_before_the_hyphen(lex, token, expected):
+    got = lex.gazetteer.compound_head(token)
+    assert (None if got is None else (got[0].name, got[1], got[2])) == expected
