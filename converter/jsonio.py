@@ -174,11 +174,16 @@ def _decode(data: bytes) -> str | ReadError:
 def _parse_json(text: str) -> Any:
     """Parse one JSON text; the error explains what was found and where."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         return ReadError("malformed-json", f"malformed JSON at column {error.colno}: {error.msg}", line=error.lineno)
     except RecursionError:
         return ReadError("too-deep", "JSON is nested too deeply to read", hint="flatten the data")
+
+
+def _reject_constant(name: str) -> Any:
+    """Python's json accepts NaN and Infinity; JSON (RFC 8259) does not."""
+    raise json.JSONDecodeError(f"found {name}, which is not a JSON number", name, 0)
 
 
 def _read_json(data: bytes, name: str) -> Iterator[Record]:

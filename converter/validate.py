@@ -181,8 +181,9 @@ def schema_issues(document: Any) -> list[Issue]:
         return []
     errors = list(reference_validator().iter_errors(document))
     if not errors:
-        # The engines disagree: a bug in one of them, reported rather than hidden.
-        return [Issue("engine-disagreement", "jsonschema-rs rejects this record but python-jsonschema accepts it")]
+        # Only the Rust engine, which works on JSON values, rejects it: a value JSON cannot hold.
+        return [Issue("non-json-value", "the record holds a value JSON cannot represent (NaN, Infinity or a "
+                      "non-JSON Python type)", hint="write only JSON values: no NaN/Infinity")]
     # best_match() takes the max by relevance, then descends into anyOf/oneOf sub-errors;
     # we pick the same top-level error and let _deepest() do the descent for every error.
     best = max(errors, key=relevance)
@@ -191,7 +192,7 @@ def schema_issues(document: Any) -> list[Issue]:
 
 
 def _fast_is_valid(document: Any) -> bool:
-    """The bulk check; values the Rust engine cannot convert (e.g. huge ints) go to the reference engine."""
+    """The bulk check; a value the Rust engine cannot convert goes to the reference engine."""
     try:
         return bool(fast_validator().is_valid(document))
     except (ValueError, OverflowError, TypeError):

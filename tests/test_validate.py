@@ -244,3 +244,24 @@ def test_invalid_utf8_is_reported_with_its_line(capsys: pytest.CaptureFixture[st
     path.write_bytes(b'{"a": 1}\n{"a": "\xff"}\n')
     code, report = _json_run(capsys, str(path))
     assert code == 2 and (2, "not-utf8") in [(e["line"], e["code"]) for e in report["errors"]]
+
+
+def test_nan_in_a_file_is_malformed_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "nan.jsonl"
+    path.write_text('{"a": NaN}\n{"a": 1}\n', encoding="utf-8")
+    code, report = _json_run(capsys, str(path))
+    assert code == 2 and [(e["line"], e["code"]) for e in report["errors"]][0] == (1, "malformed-json")
+    assert "NaN" in report["errors"][0]["message"]
+
+
+def test_a_value_json_cannot_hold_is_reported_not_missed(document: dict[str, Any]) -> None:
+    document["events"][0]["quantity"] = {"start": 0, "end": 7, "text": "NAIROBI", "value": float("nan")}
+    assert _codes(document) == ["non-json-value"]
+
+
+def test_huge_integers_and_deep_free_form_metadata_are_accepted(document: dict[str, Any]) -> None:
+    deep: Any = []
+    for _ in range(2_000):
+        deep = [deep]
+    document["article"]["metadata"] = {"count": 10**100, "tree": deep}
+    assert check_document(document) == []
