@@ -36,7 +36,7 @@ TIME_CATEGORIES: dict[str, str] = {
     "time_on": "ON", "time_in": "IN", "time_since": "SINCE", "time_between": "BETWEEN", "time_and": "AND",
     "time_last": "LAST", "time_next": "NEXT", "time_this": "THIS", "time_part": "PART", "time_ago": "AGO",
     "time_within": "WITHIN", "time_determiners": "DET", "number_words": "NUMWORD", "day_parts": "DAYPART",
-    "time_recent": "RECENT", "time_at": "AT", "clock_suffixes": "CLOCK",
+    "time_recent": "RECENT", "time_at": "AT", "clock_suffixes": "CLOCK", "time_over": "OVER",
 }
 # list name in rules/lexicon/numbers.yaml -> grammar terminal (common.lark)
 QUANTITY_CATEGORIES: dict[str, str] = {
@@ -439,14 +439,21 @@ class TimeTransformer(_EntryTransformer):
         return TimeExpr("relative_unit", unit=self._unit(c), shift=self._shift(c))
 
     def within(self, c: list[Any]) -> TimeExpr:
+        """A singular unit without a number is one unit ("the past week"); a plural one stays vague."""
         shift = -1 if _first(c, "LAST", "RECENT") is not None else 1
-        return TimeExpr("within", unit=self._unit(c), shift=shift, count=self._count(c))
+        unit = _first(c, "UNIT")
+        singular = unit is not None and not self.attr(unit, "plural", False)
+        count = self._count(c) or (1 if singular else None)
+        return TimeExpr("within", unit=self._unit(c), shift=shift, count=count)
 
     def ago(self, c: list[Any]) -> TimeExpr:
         return TimeExpr("ago", unit=self._unit(c), shift=-1, count=self._count(c))
 
     def deictic(self, c: list[Any]) -> TimeExpr:
         return TimeExpr("deictic", offset=self.attr(c[0], "offset", 0))
+
+    def over(self, c: list[Any]) -> TimeExpr:
+        return TimeExpr("over", unit=self._unit(c))
 
     def day_part(self, c: list[Any]) -> TimeExpr:
         return TimeExpr("day_part", shift=self._shift(c))

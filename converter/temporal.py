@@ -25,7 +25,7 @@ class TimeExpr:
     day: int | None = None
     weekday: int | None = None  # Monday 0
     shift: int = 0  # -1 last / past, 0 this or bare, +1 next / coming
-    unit: str | None = None  # day | week | month | year | decade
+    unit: str | None = None  # day | week | weekend | month | year | decade
     count: int | None = None
     offset: int = 0  # days, for yesterday/today/tomorrow
     points: tuple[TimeExpr, ...] = ()  # the ends of since/range
@@ -143,6 +143,9 @@ def _period(unit: str | None, published: date, shift: int) -> str | None:
     if unit == "week":
         monday = published - timedelta(days=published.weekday()) + timedelta(weeks=shift)
         return f"{_iso(monday)}/{_iso(monday + timedelta(days=6))}"
+    if unit == "weekend":
+        saturday = published - timedelta(days=published.weekday()) + timedelta(days=5, weeks=shift)
+        return f"{_iso(saturday)}/{_iso(saturday + timedelta(days=1))}"
     if unit == "month":
         return _ym(*_add_months(published.year, published.month, shift))
     if unit == "year":
@@ -152,6 +155,15 @@ def _period(unit: str | None, published: date, shift: int) -> str | None:
 
 def _relative_unit(expr: TimeExpr, published: date | None, _: int) -> str | None:
     return _period(expr.unit, published, expr.shift) if published is not None else None
+
+
+def _over(expr: TimeExpr, published: date | None, _: int) -> str | None:
+    """"over the weekend": the most recent weekend; "over the week": the current one."""
+    if published is None:
+        return None
+    if expr.unit == "weekend":
+        return _period("weekend", published, 0 if published.weekday() >= 5 else -1)
+    return _period(expr.unit, published, 0)
 
 
 def _moved(published: date, unit: str | None, amount: int) -> date | None:
@@ -248,6 +260,7 @@ RESOLVERS: dict[str, Callable[[TimeExpr, date | None, int], str | None]] = {
     "decade": _decade,
     "relative_unit": _relative_unit,
     "within": _within,
+    "over": _over,
     "ago": _ago,
     "deictic": _deictic,
     "day_part": _day_part,
