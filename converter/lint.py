@@ -9,7 +9,7 @@ refer to ``AEC-R006`` forever even if the wording improves.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from converter.pattern import (
     compile_pattern,
     parse_pattern,
     shipped_inflections,
+    walk,
 )
 from converter.resources import data_path
 from converter.rulefiles import YAML11_BOOLEANS, RuleFile, parse_rule_text, schema_errors
@@ -131,7 +132,7 @@ class PatternCompiles(Validator):
         where = rule.file.text_start(("rules", rule.index, "pattern"))
         try:
             rule.tree = parse_pattern(rule.raw["pattern"], where)
-            unknown = [n for n in _walk(rule.tree) if isinstance(n, WordListRef) and n.name not in self.context.wordlists]
+            unknown = [n for n in walk(rule.tree) if isinstance(n, WordListRef) and n.name not in self.context.wordlists]
             if unknown:
                 known = ", ".join(sorted(self.context.wordlists)) or "none"
                 return [issue("AEC-R010", where, rule.id, id=rule.id, name=unknown[0].name, known=known)]
@@ -255,15 +256,6 @@ VALIDATORS: dict[str, type[Validator]] = {
     "distinct_patterns": DistinctPatterns,
     "not_slow": NotSlow,
 }
-
-
-def _walk(node: Node) -> Iterable[Node]:
-    yield node
-    for child in (getattr(node, "items", None) or getattr(node, "options", None) or ()):
-        yield from _walk(child)
-    body = getattr(node, "body", None)
-    if body is not None:
-        yield from _walk(body)
 
 
 # --------------------------------------------------------------------------- synthetic article

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, Protocol, get_args
 
 import yaml
@@ -84,6 +84,12 @@ class Inflections:
     suffix_rules: tuple[SuffixRule, ...] = ()
     irregular: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     coordinators: tuple[str, ...] = ()
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A stable digest of the content, so compiled patterns can be cached across loads."""
+        irregular = sorted((k, sorted(v.items())) for k, v in self.irregular.items())
+        return repr((self.suffix_rules, irregular, self.coordinators))
 
     def forms(self, lemma: str) -> frozenset[str]:
         """Every surface form of ``lemma``: the lemma, the regular forms, and the irregular table's forms.
@@ -764,10 +770,41 @@ def compile_pattern(src: str, wordlists: Mapping[str, WordListLike], inflections
         PatternError: the pattern does not parse, or names an unknown word list, kind or actor type.
     """
     tree = parse_pattern(src, where)
-    compiler = _Compiler(src, wordlists, inflections or shipped_inflections(), where)
+    inflections = inflections or shipped_inflections()
+    key = (src, inflections.fingerprint, _lists_key(tree, wordlists))
+    cached = _COMPILED.get(key)
+    if cached is not None:
+        return cached
+    compiler = _Compiler(src, wordlists, inflections, where)
     program = compiler.program(tree)
-    return Pattern(src, tuple(program), dict(compiler.slots), frozenset(compiler.words), tuple(compiler.empty_lists),
-                   frozenset(compiler.literals))
+    pattern = Pattern(src, tuple(program), dict(compiler.slots), frozenset(compiler.words),
+                      tuple(compiler.empty_lists), frozenset(compiler.literals))
+    if len(_COMPILED) > _COMPILED_MAX:
+        _COMPILED.clear()
+    _COMPILED[key] = pattern
+    return pattern
+
+
+#: Compiled patterns by (source, inflections, content of the word lists used): loading a user rule
+#: directory recompiles only what changed, since the same shipped pattern compiles to the same program.
+_COMPILED: dict[tuple[Any, ...], Pattern] = {}
+_COMPILED_MAX = 4096
+
+
+def _lists_key(tree: Node, wordlists: Mapping[str, WordListLike]) -> tuple[Any, ...]:
+    """The content of every word list ``tree`` refers to (unknown lists are left to the compiler to report)."""
+    names = sorted({n.name for n in walk(tree) if isinstance(n, WordListRef)})
+    return tuple((n, tuple(_entries(wordlists[n]))) if n in wordlists else (n, None) for n in names)
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Every node of a pattern's syntax tree, depth first (lint uses it to find word-list references)."""
+    yield node
+    for child in getattr(node, "items", None) or getattr(node, "options", None) or ():
+        yield from walk(child)
+    body = getattr(node, "body", None)
+    if body is not None:
+        yield from walk(body)
 
 
 __all__ = [
