@@ -185,12 +185,23 @@ class Gazetteer:
     ) -> GazetteerHit | None:
         """Return the longest hit that starts at token ``i``, or None.
 
+        An article-led form yields to a name that starts one token later and runs further, so that
+        "the West Bank" is West Bank (found at ``i + 1``), not "the West" + "Bank", and "the South China
+        Sea" is not "the South".
+
         Args:
             tokens: token texts of one sentence.
             i: the start index.
             elliptic_ok: ids of entries already mentioned in full in the article; only their elliptic
                 forms ("the North") may match, because such forms are ambiguous out of context.
         """
+        hit = self._longest_at(tokens, i, elliptic_ok)
+        if hit is None or _key(tokens[i]) != "the" or i + 1 >= len(tokens):
+            return hit
+        later = self._longest_at(tokens, i + 1, elliptic_ok)
+        return None if later is not None and later.end_tok > hit.end_tok else hit
+
+    def _longest_at(self, tokens: Sequence[str], i: int, elliptic_ok: Container[str]) -> GazetteerHit | None:
         for phrase, targets in self.by_first.get(_key(tokens[i]), ()):
             n = len(phrase)
             if i + n > len(tokens) or any(_key(tokens[i + k]) != phrase[k] for k in range(1, n)):

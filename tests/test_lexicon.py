@@ -194,6 +194,14 @@ def test_longest_match_prefers_an_institution_over_its_demonym(lex):
         "North Korea", "Korean Central News Agency"]
 
 
+def test_a_name_after_the_article_beats_an_article_led_form_it_overlaps(lex):
+    assert names_found(lex, "settlers in the West Bank") == ["West Bank"]
+    assert names_found(lex, "the West imposed sanctions") == ["the West"]
+    korea = {"lexicon.countries.kor"}
+    assert names_found(lex, "patrols in the South China Sea", elliptic_ok=korea) == ["South China Sea"]
+    assert names_found(lex, "officials in the South said", elliptic_ok=korea) == ["South Korea"]
+
+
 def test_curly_apostrophe_tokens_match_straight_apostrophe_names(lex):
     tokens = ["China", "’s", "People", "’s", "Liberation", "Army"]
     hits = lex.gazetteer.find_all(tokens)
