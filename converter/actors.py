@@ -46,6 +46,7 @@ REQUIRED_LISTS = (
     "blocs",
     "coordinators",
     "place_heads",
+    "place_prefixes",
     "locative_prepositions",
     "definite_articles",
     "expletive_pronouns",
@@ -261,9 +262,15 @@ def _unit_at(
             hit.entry,
             hit.form,
         )
-    if title is not None and (is_capitalized(texts[i]) or texts[i] == title.text.split()[0]):
+    if title is not None and _title_case_ok(texts[i], title):
         return Unit("TITLE", i, i + title_len, " ".join(texts[i : i + title_len]), title)
     return Unit(_word_category(texts[i], i, words), i, i + 1, texts[i])
+
+
+def _title_case_ok(first: str, title: WordEntry) -> bool:
+    """News style lower-cases titles after a name ("Saudi Arabia's crown prince"), so any case will do,
+    except for ranks, whose lower-case forms are mostly adjectives ("a major threat", "in general")."""
+    return is_capitalized(first) or first == title.text.split()[0] or attr(title, "kind") != "rank"
 
 
 def _word_category(text: str, index: int, words: ActorWords) -> str:
@@ -940,6 +947,9 @@ def place_heads(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
                 country=unit.entry.country if isinstance(unit.entry, GazetteerEntry) else None,
             )
             yield Candidate(unit.start, last.end, spec)
+        elif unit.text in words.exact("place_prefixes") and end - u >= 2:  # "Camp Hurriya", "Mount Sinjar"
+            spec = Spec("location", s.surface(unit.start, s.units[end - 1].end), "actors.location.head_noun")
+            yield Candidate(unit.start, s.units[end - 1].end, spec)
 
 
 def locatives(s: SentenceView, words: ActorWords, known: Known) -> Iterator[Candidate]:

@@ -323,8 +323,12 @@ def _definite(
     heads = tuple(attr(entry, "heads") or ())
     start = s.sentence.tokens[s.units[u].start].span.start
 
+    role = str(attr(entry, "title") or entry.tokens[-1]).lower()
+
     def fits(key: str) -> bool:
         d = registry.drafts[key]
+        if d.type == "person":  # "the minister" is someone titled so ("Foreign Minister Choe")
+            return d.type in types and any(t.lower().endswith(role) for t in d.titles)
         return d.type in types and (not heads or any(h in d.name.split() for h in heads))
 
     key = _recent(earlier, start, s.sentence.index - _DEFINITE_REACH, fits)

@@ -306,3 +306,17 @@ def test_times_and_quantities_are_carried_in_mentions() -> None:
     found = find_mentions(segment(text), load_lexicon(), date(2025, 3, 5))
     assert [t.span.slice(text) for t in found.times] and found.times[0].value
     assert [q.value for q in found.quantities] == [200.0]
+
+
+def test_lower_case_title_in_an_appositive_with_a_possessive_owner() -> None:
+    text = "Tamim bin Hamad, Qatar's emir, offered to mediate. Tamim later met the envoy."
+    found = mentions_of(text)
+    person = actor_named(found, "Tamim bin Hamad")
+    assert "emir" in person.titles and person.country == "QAT"
+    assert person.affiliation == actor_named(found, "Qatar").key
+    assert surfaces(found, text, person) == ["Tamim bin Hamad", "Tamim"]
+
+
+def test_lower_case_rank_words_are_adjectives_not_titles() -> None:
+    found = mentions_of("It is a major concern, said Anna Berg, a general practitioner.")
+    assert all("major" not in a.titles and "general" not in a.titles for a in found.actors)
