@@ -97,7 +97,7 @@ def load_yaml_with_lines(path: Path) -> Any:
     except OSError as exc:
         raise RuleError(f"cannot read lexicon file: {exc.strerror}", Location(str(path))) from exc
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+        return yaml.load(text, Loader=_LineLoader)  # _LineLoader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = Location(str(path), mark.line + 1, mark.column + 1) if mark else Location(str(path))
@@ -550,7 +550,7 @@ def _example_lists(lex: Lexicon, data: Mapping[str, Any], expect: Mapping[str, A
 
 
 def _found_entries(lex: Lexicon, names: Sequence[str], text: str) -> list[tuple[str, WordEntry]]:
-    from .segment import segment  # noqa: PLC0415 - lazy: only `aec rules test` needs the segmenter
+    from .segment import segment  # lazy: only `aec rules test` needs the segmenter
 
     found: list[tuple[str, WordEntry]] = []
     for sentence in segment(text).sentences:

@@ -301,8 +301,8 @@ def test_duplicate_id_in_one_directory_is_a_located_error(tmp_path):
         ("kind: gazetteer\nid: x\nentries:\n  - {id: a, name: A, type: planet}\n", "not one of", 4),
         ("kind: gazetteer\nid: x\nentries:\n  - id: a\n    name: A\n    type: location\n    colour: red\n",
          "unknown entry field", 4),
-        ("kind: gazetteer\nid: x\nentries:\n  - {id: a, name: A, type: location, aliases: A}\n"
-         "  - {id: b, type: location}\n", "needs a string `name`", 5),
+        (("kind: gazetteer\nid: x\nentries:\n  - {id: a, name: A, type: location, aliases: A}\n"
+          "  - {id: b, type: location}\n"), "needs a string `name`", 5),
         ("kind: wordlists\nid: x\nlists:\n  w:\n    entries: [a, [b]]\n", "must be a string or a mapping", 5),
         ("kind: gazetteer\nid: x\nentries: [\n", "invalid YAML", 4),
     ],
@@ -388,7 +388,7 @@ def test_run_example_checks_list_entry_and_attributes(lex):
 
 
 def test_run_example_finds_the_file_of_the_examples(lex):
-    path, names, examples = next(f for f in lex.wordlist_files if f[0].endswith("pronouns.yaml"))
+    _path, names, examples = next(f for f in lex.wordlist_files if f[0].endswith("pronouns.yaml"))
     ok, found = run_example({"examples": examples}, {"text": "Rain fell on the capital."}, lex)
     assert (ok, found) == (False, "no word-list entry found")
     assert names == ("pronouns", "definite_descriptions")
