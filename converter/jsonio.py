@@ -82,7 +82,9 @@ def read_file(path: Path) -> Iterator[Record]:
     try:
         handle = _open_binary(path)
     except OSError as error:
-        yield Record(str(path), None, None, error=ReadError("unreadable", f"cannot open: {error.strerror or error}"))
+        yield Record(
+            str(path), None, None, error=ReadError("unreadable", f"cannot open: {error.strerror or error}")
+        )
         return
     with handle:
         yield from _read_stream(handle, str(path), _format_suffix(path))
@@ -168,7 +170,9 @@ def _decode(data: bytes) -> str | ReadError:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return ReadError("not-utf8", f"byte {error.start} is not valid UTF-8: {error.reason}", hint="save as UTF-8")
+        return ReadError(
+            "not-utf8", f"byte {error.start} is not valid UTF-8: {error.reason}", hint="save as UTF-8"
+        )
 
 
 def _parse_json(text: str) -> Any:
@@ -176,7 +180,9 @@ def _parse_json(text: str) -> Any:
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
-        return ReadError("malformed-json", f"malformed JSON at column {error.colno}: {error.msg}", line=error.lineno)
+        return ReadError(
+            "malformed-json", f"malformed JSON at column {error.colno}: {error.msg}", line=error.lineno
+        )
     except RecursionError:
         return ReadError("too-deep", "JSON is nested too deeply to read", hint="flatten the data")
 
@@ -248,7 +254,12 @@ def _read_yaml(data: bytes, name: str) -> Iterator[Record]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        yield Record(name, number + 1, line, error=ReadError("malformed-yaml", f"malformed YAML: {_yaml_problem(error)}"))
+        yield Record(
+            name,
+            number + 1,
+            line,
+            error=ReadError("malformed-yaml", f"malformed YAML: {_yaml_problem(error)}"),
+        )
     except RecursionError:
         yield Record(name, number + 1, None, error=ReadError("too-deep", "YAML is nested too deeply to read"))
     finally:
@@ -268,7 +279,9 @@ def _construct_yaml(loader: yaml.SafeLoader, node: Any, name: str, number: int, 
     except RecursionError:
         return Record(name, number, line, error=ReadError("too-deep", "YAML is nested too deeply to read"))
     except yaml.YAMLError as error:
-        return Record(name, number, line, error=ReadError("malformed-yaml", f"malformed YAML: {_yaml_problem(error)}"))
+        return Record(
+            name, number, line, error=ReadError("malformed-yaml", f"malformed YAML: {_yaml_problem(error)}")
+        )
 
 
 def _yaml_problem(error: yaml.YAMLError) -> str:

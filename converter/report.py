@@ -101,8 +101,10 @@ class GithubReporter:
                 props.append(f"line={issue.line}")
             props.append(f"title={_gh_escape(issue.code, True)}")
             text = f"{where(issue)}: {issue.message}"
-            self.out.write(f"::{issue.severity if issue.severity != 'info' else 'notice'} {','.join(props)}::"
-                           f"{_gh_escape(text, False)}\n")
+            self.out.write(
+                f"::{issue.severity if issue.severity != 'info' else 'notice'} {','.join(props)}::"
+                f"{_gh_escape(text, False)}\n"
+            )
 
     def finish(self, summary: Summary) -> None:
         self.out.write(summary_line(summary) + "\n")
@@ -121,11 +123,15 @@ class JsonReporter:
         self.issues: list[dict[str, Any]] = []
 
     def result(self, result: RecordResult) -> None:
-        self.issues.extend({**issue_json(issue), "best_match": rank == 0} for rank, issue in enumerate(result.issues))
+        self.issues.extend(
+            {**issue_json(issue), "best_match": rank == 0} for rank, issue in enumerate(result.issues)
+        )
 
     def finish(self, summary: Summary) -> None:
         status = "ok" if summary.exit_code == 0 else "fail"
-        json.dump({"status": status, "summary": summary_json(summary), "errors": self.issues}, self.out, indent=2)
+        json.dump(
+            {"status": status, "summary": summary_json(summary), "errors": self.issues}, self.out, indent=2
+        )
         self.out.write("\n")
 
 
@@ -152,8 +158,13 @@ class SarifReporter:
         log = {
             "$schema": SARIF_SCHEMA,
             "version": "2.1.0",
-            "runs": [{"tool": {"driver": driver}, "results": self.results,
-                      "properties": {"summary": summary_json(summary)}}],
+            "runs": [
+                {
+                    "tool": {"driver": driver},
+                    "results": self.results,
+                    "properties": {"summary": summary_json(summary)},
+                }
+            ],
         }
         json.dump(log, self.out, indent=2)
         self.out.write("\n")
@@ -168,10 +179,12 @@ def _sarif_result(issue: Issue) -> dict[str, Any]:
         "ruleId": issue.code,
         "level": SARIF_LEVEL.get(issue.severity, "error"),
         "message": {"text": message},
-        "locations": [{
-            "physicalLocation": physical,
-            "logicalLocations": [{"fullyQualifiedName": issue.pointer or "/", "kind": "member"}],
-        }],
+        "locations": [
+            {
+                "physicalLocation": physical,
+                "logicalLocations": [{"fullyQualifiedName": issue.pointer or "/", "kind": "member"}],
+            }
+        ],
         "properties": {"record": issue.record, "schemaPath": issue.schema_path},
     }
 

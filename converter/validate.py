@@ -143,7 +143,10 @@ def _rewrite_refs(node: Any, stem: str) -> Any:
         return [_rewrite_refs(item, stem) for item in node]
     if not isinstance(node, dict):
         return node
-    return {key: _local_ref(value, stem) if key == "$ref" else _rewrite_refs(value, stem) for key, value in node.items()}
+    return {
+        key: _local_ref(value, stem) if key == "$ref" else _rewrite_refs(value, stem)
+        for key, value in node.items()
+    }
 
 
 def _local_ref(ref: str, stem: str) -> str:
@@ -151,7 +154,7 @@ def _local_ref(ref: str, stem: str) -> str:
     target_stem = target[: -len(SCHEMA_SUFFIX)] if target else stem
     prefix = "/$defs/"
     if fragment.startswith(prefix):
-        return f"#/$defs/{target_stem}.{fragment[len(prefix):]}"
+        return f"#/$defs/{target_stem}.{fragment[len(prefix) :]}"
     return "#" if target_stem == "document" else f"#/$defs/{target_stem}"
 
 
@@ -182,8 +185,13 @@ def schema_issues(document: Any) -> list[Issue]:
     errors = list(reference_validator().iter_errors(document))
     if not errors:
         # Only the Rust engine, which works on JSON values, rejects it: a value JSON cannot hold.
-        return [Issue("non-json-value", "the record holds a value JSON cannot represent (NaN, Infinity or a "
-                      "non-JSON Python type)", hint="write only JSON values: no NaN/Infinity")]
+        return [
+            Issue(
+                "non-json-value",
+                "the record holds a value JSON cannot represent (NaN, Infinity or a non-JSON Python type)",
+                hint="write only JSON values: no NaN/Infinity",
+            )
+        ]
     # best_match() takes the max by relevance, then descends into anyOf/oneOf sub-errors;
     # we pick the same top-level error and let _deepest() do the descent for every error.
     best = max(errors, key=relevance)
@@ -310,7 +318,9 @@ def _walk_issues(document: dict[str, Any], ids: dict[str, str], text: str | None
     while stack:
         node, path = stack.pop()
         if type(node) is list:
-            stack.extend((node[i], (path, i)) for i in reversed(range(len(node))) if type(node[i]) in _CONTAINERS)
+            stack.extend(
+                (node[i], (path, i)) for i in reversed(range(len(node))) if type(node[i]) in _CONTAINERS
+            )
             continue
         if "start" in node:
             issues += _span_issues(node, path, text)
@@ -362,17 +372,34 @@ def _span_issues(node: dict[str, Any], path: Path_, text: str | None) -> list[Is
         return []  # the fast path: a good span
     pointer = _path_pointer(path)
     if end <= start:
-        return [Issue("span-order", f"span end {end} is not after start {start}", pointer + "/end",
-                      hint="spans are half-open [start, end) and never empty")]
+        return [
+            Issue(
+                "span-order",
+                f"span end {end} is not after start {start}",
+                pointer + "/end",
+                hint="spans are half-open [start, end) and never empty",
+            )
+        ]
     if text is None:
         return []
     if end > len(text):
-        return [Issue("span-out-of-range", f"span end {end} is past the end of the text ({len(text)} code points)",
-                      pointer + "/end", hint="offsets count Unicode code points, not bytes")]
+        return [
+            Issue(
+                "span-out-of-range",
+                f"span end {end} is past the end of the text ({len(text)} code points)",
+                pointer + "/end",
+                hint="offsets count Unicode code points, not bytes",
+            )
+        ]
     if isinstance(found, str) and found != text[start:end]:
-        return [Issue("span-text-mismatch",
-                      f"span text is {_shorten(repr(found))}, but text[{start}:{end}] is {_shorten(repr(text[start:end]))}",
-                      pointer + "/text", hint="offsets count Unicode code points; check for an off-by-one shift")]
+        return [
+            Issue(
+                "span-text-mismatch",
+                f"span text is {_shorten(repr(found))}, but text[{start}:{end}] is {_shorten(repr(text[start:end]))}",
+                pointer + "/text",
+                hint="offsets count Unicode code points; check for an off-by-one shift",
+            )
+        ]
     return []
 
 
@@ -384,10 +411,20 @@ def _ref_issues(ref: str, ids: dict[str, str], path: Path_, *keys: Any) -> list[
         return []  # resolves, or is not shaped like an id at all (the schema's pattern reports that)
     pointer = _path_pointer(path, *keys)
     if found is None:
-        return [Issue("dangling-ref", f"{ref!r} does not match the id of any item in this document", pointer,
-                      hint=f"add the item to '{expected}' or fix the id")]
+        return [
+            Issue(
+                "dangling-ref",
+                f"{ref!r} does not match the id of any item in this document",
+                pointer,
+                hint=f"add the item to '{expected}' or fix the id",
+            )
+        ]
     if found != expected:
-        return [Issue("wrong-ref-kind", f"{ref!r} names an item of '{found}', expected one of '{expected}'", pointer)]
+        return [
+            Issue(
+                "wrong-ref-kind", f"{ref!r} names an item of '{found}', expected one of '{expected}'", pointer
+            )
+        ]
     return []
 
 

@@ -24,8 +24,16 @@ from converter.validate import (
 )
 
 EXAMPLES = sorted((schema_dir() / "examples").glob("*/*.json"))
-FORBIDDEN_KEYWORDS = {"unevaluatedProperties", "unevaluatedItems", "dependentSchemas", "dependentRequired",
-                      "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "format"}
+FORBIDDEN_KEYWORDS = {
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "dependentSchemas",
+    "dependentRequired",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$recursiveRef",
+    "format",
+}
 
 
 def _walk(node: Any, path: str = "#") -> list[tuple[str, Any]]:
@@ -56,7 +64,9 @@ def test_every_schema_file_is_a_valid_draft_2020_12_schema(name: str, schema: di
 def test_every_schema_file_has_an_immutable_versioned_id() -> None:
     for stem, schema in schema_parts().items():
         assert schema["$id"] == f"{BASE_URI}{stem}.schema.json"
-    assert re.fullmatch(r"https://aec-project\.github\.io/schema/v1/[a-z]+\.schema\.json", bundle_schema()["$id"])
+    assert re.fullmatch(
+        r"https://aec-project\.github\.io/schema/v1/[a-z]+\.schema\.json", bundle_schema()["$id"]
+    )
 
 
 @pytest.mark.parametrize(("name", "schema"), _all_schemas(), ids=[n for n, _ in _all_schemas()])
@@ -150,8 +160,14 @@ def test_both_engines_and_both_schema_forms_agree_on_example(path: Path) -> None
 
 def test_there_are_semantic_invalid_examples_for_every_semantic_check() -> None:
     codes = {_case(p).get("code") for p in EXAMPLES}
-    assert {"dangling-ref", "duplicate-id", "span-text-mismatch", "span-order", "span-out-of-range",
-            "sha256-mismatch"} <= codes
+    assert {
+        "dangling-ref",
+        "duplicate-id",
+        "span-text-mismatch",
+        "span-order",
+        "span-out-of-range",
+        "sha256-mismatch",
+    } <= codes
 
 
 def test_json_ld_context_maps_actor_types_and_ids_to_schema_org() -> None:

@@ -24,7 +24,9 @@ VALID_FILES = sorted(p for p in (DATASETS / "valid").iterdir())
 
 @pytest.fixture()
 def document() -> dict[str, Any]:
-    case = json.loads((schema_dir() / "examples" / "valid" / "full-document.json").read_text(encoding="utf-8"))
+    case = json.loads(
+        (schema_dir() / "examples" / "valid" / "full-document.json").read_text(encoding="utf-8")
+    )
     return copy.deepcopy(case["data"])
 
 
@@ -108,7 +110,9 @@ def test_an_anyof_error_is_explained_by_the_alternative_that_fits_the_value(docu
     assert "'Kenya'" in issues[0].message
 
 
-@pytest.mark.parametrize("value", [None, [], "text", 3, 2.5, True, {"actors": "x"}, {"actors": [None, 1, []]}])
+@pytest.mark.parametrize(
+    "value", [None, [], "text", 3, 2.5, True, {"actors": "x"}, {"actors": [None, 1, []]}]
+)
 def test_any_json_value_gives_issues_not_exceptions(value: Any) -> None:
     issues = check_document(value)
     assert issues and all(issue.code.startswith("schema-") for issue in issues)
@@ -151,13 +155,20 @@ def test_a_folder_is_searched_recursively_by_extension(capsys: pytest.CaptureFix
     assert report["summary"]["records"] == 10
 
 
-def test_a_malformed_jsonl_line_is_reported_and_the_rest_still_checked(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_malformed_jsonl_line_is_reported_and_the_rest_still_checked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, report = _json_run(capsys, str(DATASETS / "invalid" / "malformed-line.jsonl"))
     assert code == 2
     found = [(e["line"], e["record"], e["code"]) for e in report["errors"]]
     assert found == [(2, 2, "malformed-json"), (3, 3, "dangling-ref")]
-    assert report["summary"] == {"records": 4, "valid": 2, "invalid": 1, "unreadable": 1,
-                                 "by_code": {"dangling-ref": 1, "malformed-json": 1}}
+    assert report["summary"] == {
+        "records": 4,
+        "valid": 2,
+        "invalid": 1,
+        "unreadable": 1,
+        "by_code": {"dangling-ref": 1, "malformed-json": 1},
+    }
 
 
 @pytest.mark.parametrize(
@@ -185,7 +196,10 @@ def test_text_report_says_where_what_and_what_was_expected(capsys: pytest.Captur
     code, out = _run(capsys, str(DATASETS / "invalid" / "event-unknown-type.json"))
     first, schema_line, expected_line, summary = out.splitlines()
     assert code == 1
-    assert "event-unknown-type.json:1: record 1: /events/0/type: error[schema-enum]: 'MEET' is not one of" in first
+    assert (
+        "event-unknown-type.json:1: record 1: /events/0/type: error[schema-enum]: 'MEET' is not one of"
+        in first
+    )
     assert schema_line.strip() == "schema: #/properties/events/items/properties/type/enum"
     assert expected_line.strip().startswith("expected: PLOVER event type")
     assert summary == "1 records: 0 valid, 1 invalid, 0 unreadable (schema-enum 1)"
@@ -196,13 +210,16 @@ def test_sarif_report_is_sarif_2_1_0(capsys: pytest.CaptureFixture[str]) -> None
     log = json.loads(out)
     assert code == 2 and log["version"] == "2.1.0"
     results = log["runs"][0]["results"]
-    assert {r["ruleId"] for r in results} == {rule["id"] for rule in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert {r["ruleId"] for r in results} == {
+        rule["id"] for rule in log["runs"][0]["tool"]["driver"]["rules"]
+    }
     assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results)
 
 
 def test_github_report_annotates_files_and_lines(capsys: pytest.CaptureFixture[str]) -> None:
     code, out = _run(capsys, "--format", "github", str(DATASETS / "invalid" / "malformed-line.jsonl"))
     lines = out.splitlines()
+    assert code == 2
     assert lines[0].startswith("::error file=") and ",line=2," in lines[0]
     assert lines[-1].startswith("4 records:")
 
@@ -250,7 +267,8 @@ def test_nan_in_a_file_is_malformed_json(capsys: pytest.CaptureFixture[str], tmp
     path = tmp_path / "nan.jsonl"
     path.write_text('{"a": NaN}\n{"a": 1}\n', encoding="utf-8")
     code, report = _json_run(capsys, str(path))
-    assert code == 2 and [(e["line"], e["code"]) for e in report["errors"]][0] == (1, "malformed-json")
+    assert code == 2
+    assert (report["errors"][0]["line"], report["errors"][0]["code"]) == (1, "malformed-json")
     assert "NaN" in report["errors"][0]["message"]
 
 

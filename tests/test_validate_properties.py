@@ -8,9 +8,9 @@ from typing import Any
 import jsonschema_rs
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from strategies_documents import documents, json_values
 
 from converter.validate import bundle_schema, check_document, reference_validator, schema_parts
-from strategies_documents import documents, json_values
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ITEM_STEMS = {"actors": "actor", "events": "event", "claims": "claim"}

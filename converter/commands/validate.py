@@ -26,8 +26,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH|-", help="JSON/JSONL/YAML file (optionally .gz), folder, or - for stdin")
-    parser.add_argument("--format", choices=sorted(REPORTER_BY_NAME), default="text", help="report format (default: text)")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH|-",
+        help="JSON/JSONL/YAML file (optionally .gz), folder, or - for stdin",
+    )
+    parser.add_argument(
+        "--format", choices=sorted(REPORTER_BY_NAME), default="text", help="report format (default: text)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="text format: also list valid records")
     return parser
 
@@ -41,7 +48,10 @@ def run(args: argparse.Namespace) -> int:
         reporter.result(result)
     reporter.finish(summary)
     if summary.records == 0:
-        print("aec validate: error: no JSON, JSONL or YAML records found in " + ", ".join(args.paths), file=sys.stderr)
+        print(
+            "aec validate: error: no JSON, JSONL or YAML records found in " + ", ".join(args.paths),
+            file=sys.stderr,
+        )
         return 2
     return summary.exit_code
 
