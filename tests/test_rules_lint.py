@@ -62,3 +62,33 @@ def test_a_slow_rule_is_flagged(tmp_path, monkeypatch):
 
 def test_validators_are_registered_in_one_explicit_dict():
     assert next(iter(VALIDATORS)) == "pattern_compiles"  # compile first: later checks use the program
+
+
+def _constructs(node, path="#"):
+    if isinstance(node, dict):
+        is_name_map = path.split("/")[-1] in ("properties", "$defs")
+        if any(k in node for k in ("type", "enum", "oneOf")) and not is_name_map:
+            yield path, node
+        for key, value in node.items():
+            if key not in ("if", "then"):
+                yield from _constructs(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _constructs(value, f"{path}/{i}")
+
+
+def test_every_construct_of_the_rules_schema_has_a_title_and_description_for_editors():
+    from converter.rulefiles import rules_schema
+
+    missing = [p for p, node in _constructs(rules_schema()) if not (node.get("title") and node.get("description"))]
+    assert missing == []
+
+
+def test_the_cli_runs_rules_lint_with_the_documented_exit_codes(capsys):
+    from converter.cli import main
+
+    assert main(["rules", "lint", str(BAD / "missing-examples.yaml")]) == 0
+    assert main(["rules", "lint", str(BAD / "unknown-type.yaml")]) == 1
+    assert "AEC-R009" in capsys.readouterr().out
+    assert main(["rules", "lint", str(BAD / "no-such-file.yaml")]) == 2
+    assert main(["rules"]) == 2
