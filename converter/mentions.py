@@ -268,10 +268,13 @@ def _coreferent(
             or _definite(s, u, words, registry, earlier)
             or _pronoun(s, u, words, registry, earlier)
         )
-        if mention is not None:
-            for k in range(unit.start, len(s.texts)):
-                if s.sentence.tokens[k].span.end > mention.span.end:
-                    break
+        if mention is None:
+            continue
+        covered = [
+            k for k in range(unit.start, len(s.texts)) if s.sentence.tokens[k].span.end <= mention.span.end
+        ]
+        if not any(taken[k] for k in covered):  # "the Ministry" may already be a named organization
+            for k in covered:
                 taken[k] = True
             earlier.append(mention)
 

@@ -320,3 +320,8 @@ def test_lower_case_title_in_an_appositive_with_a_possessive_owner() -> None:
 def test_lower_case_rank_words_are_adjectives_not_titles() -> None:
     found = mentions_of("It is a major concern, said Anna Berg, a general practitioner.")
     assert all("major" not in a.titles and "general" not in a.titles for a in found.actors)
+
+
+def test_a_description_never_overlaps_a_named_mention() -> None:
+    text = "The Interior Ministry spoke. Later the Ministry said the ministry would act."
+    _check_invariants(text, mentions_of(text))
