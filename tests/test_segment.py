@@ -9,6 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from converter.model import Span, Token
 from converter.resources import data_path
 from converter.segment import segment
 
@@ -71,6 +72,14 @@ def test_tokens_keep_hyphens_acronyms_numbers_and_split_clitics() -> None:
     kinds = {t.text: t.kind for s in segment(text).sentences for t in s.tokens}
     assert kinds["10,000"] == kinds["2.5"] == kinds["1988"] == "number"
     assert kinds["("] == kinds["."] == "punct"
+
+
+def test_fast_tokens_equal_regular_tokens() -> None:
+    (token,) = segment("Word").sentences[0].tokens
+    assert token == Token(Span(0, 4), "Word", "word")
+    assert hash(token) == hash(Token(Span(0, 4), "Word", "word"))
+    with pytest.raises(AttributeError):
+        token.text = "changed"  # type: ignore[misc]
 
 
 def test_quote_marks_are_punctuation_tokens() -> None:
