@@ -543,8 +543,10 @@ def _titled_candidates(s: SentenceView, tree: Tree, words: ActorWords) -> Iterat
         return
     owner = _owner_unit(tree, s)
     kinds = {attr(s.units[i].entry, "kind") for i in _indexes(tree) if s.units[i].cat == "TITLE"}
-    if owner is None and kinds == {"role"}:
-        return  # "the official Xinhua": a role noun needs an owner ("North Korean leader Kim") to title a name
+    first = _indexes(tree)[0]
+    after_article = first > 0 and s.units[first - 1].cat == "DET"
+    if owner is None and kinds == {"role"} and (after_article or len(name_idx) < 2):
+        return  # "the official Xinhua": after an article a role noun needs an owner ("the army spokesman X")
     titles, sector = _titles_from(tree, s)
     start = s.units[_indexes(tree)[0]].start
     affiliation = country = None
