@@ -195,8 +195,13 @@ def schema_issues(document: Any) -> list[Issue]:
     # best_match() takes the max by relevance, then descends into anyOf/oneOf sub-errors;
     # we pick the same top-level error and let _deepest() do the descent for every error.
     best = max(errors, key=relevance)
-    rest = sorted((e for e in errors if e is not best), key=lambda e: _pointer(e.absolute_path))
+    rest = sorted((e for e in errors if e is not best), key=lambda e: _document_order(e.absolute_path))
     return [_schema_issue(error) for error in [best, *rest]]
+
+
+def _document_order(path: Iterable[Any]) -> list[tuple[int, int | str]]:
+    """Sort key for JSON paths: array indexes numerically (/actors/2 before /actors/10)."""
+    return [(0, part) if isinstance(part, int) else (1, str(part)) for part in path]
 
 
 def _fast_is_valid(document: Any) -> bool:
