@@ -64,8 +64,13 @@ FUTURE_TYPE: Mapping[str, str] = {
     "COOPERATE": "AGREE",
     "AID": "AGREE",
     "RETREAT": "CONCEDE",
+    "COERCE": "THREATEN",
+    "SANCTION": "THREATEN",
+    "PROTEST": "THREATEN",
 }
-"""PLOVER type codes that change when the event is promised rather than done."""
+"""PLOVER type codes that change when the event is promised rather than done: promised
+cooperation is AGREE, an announced retreat CONCEDE, and an announced coercive measure, sanction
+or protest action ("will extend the curfew", "would boycott all contact") a THREATEN."""
 
 NEGATED: Modality = "negated"
 ASSERTED: Modality = "asserted"
@@ -196,7 +201,8 @@ def plover_type(rule_type: str, modality: Modality) -> str:
     """Apply PLOVER's future-tense conventions to a rule's type.
 
     PLOVER codes promised or planned cooperation (CONSULT, SUPPORT, COOPERATE, AID "will …")
-    as AGREE, and an announced future RETREAT as CONCEDE (ontology: AGREE, CONCEDE ambiguities).
+    as AGREE, and an announced future RETREAT as CONCEDE (ontology: AGREE, CONCEDE ambiguities);
+    an announced coercive step is coded as the threat it is (CAMEO 13 "threaten" family).
     """
     if modality in FUTURE_MODALITIES:
         return FUTURE_TYPE.get(rule_type, rule_type)
