@@ -1,9 +1,11 @@
-"""Building blocks of actor recognition: the actor word lists, token units, and the person grammar.
+"""Actor recognition within one sentence: word lists, token units, the person grammar, recognizers.
 
 A sentence's tokens are grouped into *units* (a gazetteer hit, a multi-word title, a single word),
-each with a category (TITLE, NAME, DEMONYM, ...). The recognizers in :mod:`converter.mentions` then
-look at categories, never at English words: the words live in ``rules/actors/*.yaml`` (lists such
-as ``titles``, ``org_heads``, ``group_nouns``) and in the lexicon's gazetteer.
+each with a category (TITLE, NAME, DEMONYM, ...). Recognizers look at categories, never at English
+words, and propose :class:`Candidate` token ranges with a :class:`Spec` of the actor they name; the
+words live in ``rules/actors/*.yaml`` and ``rules/lexicon/*.yaml`` (``titles``, ``group_nouns``,
+``org_head_nouns``, ... and the gazetteer). :mod:`converter.mentions` settles overlaps between
+candidates, registers actors and resolves coreference across sentences.
 """
 
 from __future__ import annotations
@@ -509,7 +511,11 @@ def _indexes(tree: Tree) -> list[int]:
 
 
 def _name_ok(s: SentenceView, first: int, last: int, words: ActorWords) -> bool:
-    """A person's name never ends in an organization or place head ("General Assembly", "Kursk Region")."""
+    """A person's name has title-case words (initials aside) and never ends in an organization or place
+    head ("General Assembly", "Kursk Region"); all-capital words are headline text ("KYIV MAYOR SPEAKS")."""
+    names = [u.text for u in s.units[first : last + 1] if u.cat == "NAME"]
+    if not all(title_case(n) or _initial(n) for n in names):
+        return False
     end_word = s.units[last].text
     return end_word not in words.exact("org_head_nouns") and end_word.lower() not in words.texts(
         "place_heads"
@@ -762,9 +768,12 @@ def _possessive_owner(s: SentenceView, u: int) -> Unit | None:
 
 def bare_acronyms(s: SentenceView, words: ActorWords, known: Known) -> Iterator[Candidate]:
     """``actors.org.bare_acronym``: "ISIL", "CJTF-OIR"; an acronym given earlier joins its actor."""
-    for unit in s.units:
+    for u, unit in enumerate(s.units):
         if unit.cat != "NAME" or not _acronym(unit.text) or unit.text in words.exact("common_acronyms"):
             continue
+        neighbours = [s.units[v].text for v in (u - 1, u + 1) if 0 <= v < len(s.units)]
+        if any(_shouting(w) for w in neighbours) and known.alias(unit.text) is None:
+            continue  # "BREAKING NEWS", "QUESTION:" — upper-case text, not an acronym
         spec = known.alias(unit.text) or Spec("organization", unit.text, "actors.org.bare_acronym")
         yield Candidate(unit.start, unit.end, spec)
 
@@ -779,6 +788,11 @@ def acronyms(s: SentenceView, chosen: Sequence[Candidate]) -> Iterator[Candidate
         if i + 2 < len(texts) and texts[i] == "(" and texts[i + 2] == ")" and _acronym(texts[i + 1]):
             spec = replace(cand.spec, rule="actors.org.acronym", alias=texts[i + 1])
             yield Candidate(i + 1, i + 2, spec)
+
+
+def _shouting(word: str) -> bool:
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters) and "." not in word
 
 
 def _acronym(word: str) -> bool:
