@@ -129,7 +129,7 @@ def bundle_schema() -> dict[str, Any]:
     return {
         "$schema": document["$schema"],
         "$id": BUNDLE_ID,
-        **{key: value for key, value in root.items()},
+        **root,
         "$defs": dict(sorted(defs.items())),
     }
 
