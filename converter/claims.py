@@ -95,6 +95,7 @@ class Lists:
     passive: tuple[tuple[str, ...], ...]
     openers: tuple[tuple[str, ...], ...]
     non_clause: tuple[tuple[str, ...], ...]
+    hedge_index: Mapping[str, tuple[HedgeCue, ...]]
 
 
 def _entry_words(entry: Any) -> tuple[str, ...]:
@@ -127,7 +128,7 @@ def load_lists(wordlists: Mapping[str, Any]) -> Lists:
         "certain", "probable", "possible", "doubtful")
     return Lists(hedges, order, _phrases(wordlists, "negated_speech"),
                  _phrases(wordlists, "passive_auxiliaries"), _phrases(wordlists, "discourse_openers"),
-                 _phrases(wordlists, "non_clause_starts"))
+                 _phrases(wordlists, "non_clause_starts"), hedge_index(hedges))
 
 
 # --------------------------------------------------------------------------- token streams
@@ -156,9 +157,33 @@ def _quote_of(span: Span, quotes: Sequence[Quote]) -> Quote | None:
     return None
 
 
-def window_tokens(segments: Segments, mentions: Mentions, sentences: Sequence[Sentence]) -> tuple[Token, ...]:
+TokenTable = Mapping[int, tuple[Token, ...]]
+"""Each sentence's tokens with mentions collapsed, by sentence index: computed once per article."""
+
+
+def token_table(segments: Segments, mentions: Mentions) -> dict[int, tuple[Token, ...]]:
+    """``tokens.sentence_tokens`` of every sentence, computed once (quote windows and hedges reuse them)."""
+    return {sentence.index: sentence_tokens(sentence, mentions) for sentence in segments.sentences}
+
+
+RankedRules = Sequence[tuple[tuple[int, int], Any]]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every step needs about one article: its segments and mentions, the per-sentence tokens,
+    the word lists claims.py reads, and the claim rules in precedence order."""
+
+    segments: Segments
+    mentions: Mentions
+    table: TokenTable
+    lists: Lists
+    rules: RankedRules
+
+
+def window_tokens(segments: Segments, table: TokenTable, sentences: Sequence[Sentence]) -> tuple[Token, ...]:
     """Tokens of consecutive sentences, mentions and quotes collapsed (one stream across sentences)."""
-    raw = [tok for sentence in sentences for tok in sentence_tokens(sentence, mentions)]
+    raw = [tok for sentence in sentences for tok in table[sentence.index]]
     return collapse_quotes(raw, segments.quotes, segments.text)
 
 
@@ -316,23 +341,22 @@ def _lone_quote(tokens: Sequence[Token], start: int, end: int) -> Quote | None:
 # --------------------------------------------------------------------------- sentence rules
 
 
-def ranked_rules(ruleset: Any) -> list[tuple[tuple[int, int], Any]]:
+def ranked_rules(ruleset: Any) -> RankedRules:
     """Every claim rule with its precedence rank, most preferred first."""
     rules = [(rule_rank(rule.id, i), rule) for i, rule in enumerate(getattr(ruleset, "claims", ()))]
     return sorted(rules, key=lambda pair: pair[0])
 
 
-def sentence_candidates(segments: Segments, mentions: Mentions, rules: Sequence[tuple[tuple[int, int], Any]],
-                        lists: Lists) -> list[Candidate]:
+def sentence_candidates(ctx: Context) -> list[Candidate]:
     """Indirect, according-to and unattributed rules, one sentence at a time."""
     found: list[Candidate] = []
-    for sentence in segments.sentences:
-        tokens = window_tokens(segments, mentions, (sentence,))
-        for rank, rule in rules:
+    for sentence in ctx.segments.sentences:
+        tokens = window_tokens(ctx.segments, ctx.table, (sentence,))
+        for rank, rule in ctx.rules:
             if rule.id.startswith(QUOTE_PREFIX):
                 continue
-            for match in rule.pattern.find_all(tokens, mentions=mentions):
-                candidate = build_candidate(rule, rank, tokens, match, segments.text, lists)
+            for match in rule.pattern.find_all(tokens, mentions=ctx.mentions):
+                candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists)
                 if candidate is not None:
                     found.append(candidate)
     return found
@@ -352,32 +376,30 @@ def quote_window(segments: Segments, quote: Quote) -> tuple[list[Sentence], int]
     return list(sentences[first : last + 1]), inside[-1] - first
 
 
-def attribute_quote(segments: Segments, mentions: Mentions, quote: Quote,
-                    rules: Sequence[tuple[tuple[int, int], Any]], lists: Lists) -> Candidate | None:
+def attribute_quote(ctx: Context, quote: Quote) -> Candidate | None:
     """The first quote rule (in precedence order) that attributes this quote, if any.
 
     An attribution inside the quote's own sentences is preferred to one in the next sentence, whatever
     the rule order: in "“A,” she said, “B.” He left." the second part belongs to "she said".
     """
-    window, last_inside = quote_window(segments, quote)
+    window, last_inside = quote_window(ctx.segments, quote)
     if not window:
         return None
-    tokens = window_tokens(segments, mentions, window)
+    tokens = window_tokens(ctx.segments, ctx.table, window)
     limit = window[last_inside].span.end
-    matches = list(quote_matches(segments, mentions, quote, tokens, rules, lists))
+    matches = list(quote_matches(ctx, quote, tokens))
     inside = [c for c, end in matches if end <= limit]
     outside = [c for c, end in matches if end > limit and next_tail(tokens, end, window[-1].span.end)]
     return (inside or outside or [None])[0]
 
 
-def quote_matches(segments: Segments, mentions: Mentions, quote: Quote, tokens: Sequence[Token],
-                  rules: Sequence[tuple[tuple[int, int], Any]], lists: Lists) -> Iterable[tuple[Candidate, int]]:
+def quote_matches(ctx: Context, quote: Quote, tokens: Sequence[Token]) -> Iterable[tuple[Candidate, int]]:
     """Every quote-rule match whose content is this quote, with the character offset where it ends."""
-    for rank, rule in rules:
+    for rank, rule in ctx.rules:
         if not rule.id.startswith(QUOTE_PREFIX):
             continue
-        for match in rule.pattern.find_all(tokens, mentions=mentions):
-            candidate = build_candidate(rule, rank, tokens, match, segments.text, lists)
+        for match in rule.pattern.find_all(tokens, mentions=ctx.mentions):
+            candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists)
             if candidate is not None and candidate.quote is quote:
                 yield candidate, tokens[match.end - 1].span.end
 
@@ -388,15 +410,14 @@ def next_tail(tokens: Sequence[Token], end: int, window_end: int) -> bool:
     return len(tail) <= MAX_NEXT_SENTENCE_TAIL
 
 
-def quote_candidates(segments: Segments, mentions: Mentions, rules: Sequence[tuple[tuple[int, int], Any]],
-                     lists: Lists) -> list[Candidate]:
+def quote_candidates(ctx: Context) -> list[Candidate]:
     """A candidate for every attributed quote; a continued quote inherits its opener's speaker and cue."""
     found: list[Candidate] = []
     previous: Candidate | None = None
-    for quote in segments.quotes:
-        candidate = attribute_quote(segments, mentions, quote, rules, lists)
+    for quote in ctx.segments.quotes:
+        candidate = attribute_quote(ctx, quote)
         if candidate is None and quote.continued and previous is not None:
-            candidate = continued_candidate(previous, quote, segments.text)
+            candidate = continued_candidate(previous, quote, ctx.segments.text)
         if candidate is not None:
             found.append(candidate)
         previous = candidate
@@ -479,20 +500,51 @@ def _word_count(text: str) -> int:
 # --------------------------------------------------------------------------- hedges, about
 
 
-def find_hedges(segments: Segments, mentions: Mentions, candidate: Candidate, lists: Lists) -> tuple[Hedge, ...]:
-    """Hedge cues inside the content or the attribution; a hedge that IS the reporting verb ("reported")
-    counts only for unattributed claims, where the passive cue is the hedge."""
-    claim = candidate.claim
-    regions = (claim.content, candidate.region)
-    hedges: dict[Span, Hedge] = {}
-    for sentence in segments.sentences:
-        if not any(sentence.span.overlaps(r) for r in regions):
+def hedge_index(cues: Sequence[HedgeCue]) -> dict[str, tuple[HedgeCue, ...]]:
+    """Hedge entries by first word, longest first, so each token is checked against a few entries only."""
+    index: dict[str, list[HedgeCue]] = {}
+    for cue in cues:
+        if cue.words:
+            index.setdefault(cue.words[0], []).append(cue)
+    return {word: tuple(sorted(group, key=lambda c: -len(c.words))) for word, group in index.items()}
+
+
+def hedge_hits(tokens: Sequence[Token], index: Mapping[str, Sequence[HedgeCue]]) -> list[tuple[Span, HedgeCue]]:
+    """Longest hedge entry starting at each word token (mention tokens such as the month "May" never match)."""
+    hits: list[tuple[Span, HedgeCue]] = []
+    i = 0
+    while i < len(tokens):
+        best = _longest_cue(tokens, i, index)
+        if best is None:
+            i += 1
             continue
-        tokens = sentence_tokens(sentence, mentions)
-        for span, cue in hedge_hits(tokens, lists.hedges):
-            if in_attribution(span, candidate, segments.quotes) or claim.content.contains(span):
-                hedges.setdefault(span, Hedge(span, cue.kind))
-    return tuple(sorted(hedges.values(), key=lambda h: h.span))
+        hits.append((Span(tokens[i].span.start, tokens[i + len(best.words) - 1].span.end), best))
+        i += len(best.words)
+    return hits
+
+
+def _longest_cue(tokens: Sequence[Token], i: int, index: Mapping[str, Sequence[HedgeCue]]) -> HedgeCue | None:
+    if tokens[i].kind != "word":
+        return None
+    for cue in index.get(normalize(tokens[i].text), ()):
+        window = tokens[i : i + len(cue.words)]
+        if len(window) == len(cue.words) and all(t.kind == "word" for t in window) and \
+                tuple(normalize(t.text) for t in window) == cue.words:
+            return cue
+    return None
+
+
+def find_hedges(ctx: Context, candidate: Candidate) -> list[tuple[Span, HedgeCue]]:
+    """Hedge cues inside the content or the attribution of a claim, in text order."""
+    claim = candidate.claim
+    found: dict[Span, HedgeCue] = {}
+    for sentence in ctx.segments.sentences:
+        if not (sentence.span.overlaps(claim.content) or sentence.span.overlaps(candidate.region)):
+            continue
+        for span, cue in hedge_hits(ctx.table[sentence.index], ctx.lists.hedge_index):
+            if claim.content.contains(span) or in_attribution(span, candidate, ctx.segments.quotes):
+                found.setdefault(span, cue)
+    return sorted(found.items())
 
 
 def in_attribution(span: Span, candidate: Candidate, quotes: Sequence[Quote]) -> bool:
@@ -506,35 +558,9 @@ def in_attribution(span: Span, candidate: Candidate, quotes: Sequence[Quote]) ->
     return not on_cue or claim.rule.id.startswith(UNATTRIBUTED_PREFIX)
 
 
-def hedge_hits(tokens: Sequence[Token], cues: Sequence[HedgeCue]) -> list[tuple[Span, HedgeCue]]:
-    """Longest hedge entry starting at each word token (mention tokens such as the month "May" never match)."""
-    hits: list[tuple[Span, HedgeCue]] = []
-    i = 0
-    while i < len(tokens):
-        best = _longest_cue(tokens, i, cues)
-        if best is None:
-            i += 1
-            continue
-        hits.append((Span(tokens[i].span.start, tokens[i + len(best.words) - 1].span.end), best))
-        i += len(best.words)
-    return hits
-
-
-def _longest_cue(tokens: Sequence[Token], i: int, cues: Sequence[HedgeCue]) -> HedgeCue | None:
-    best: HedgeCue | None = None
-    for cue in cues:
-        window = tokens[i : i + len(cue.words)]
-        if len(window) == len(cue.words) and all(t.kind == "word" for t in window) and \
-                tuple(normalize(t.text) for t in window) == cue.words:
-            if best is None or len(cue.words) > len(best.words):
-                best = cue
-    return best
-
-
-def certainty(hedges: Sequence[Hedge], spans_to_cue: Mapping[Span, HedgeCue], order: Sequence[str]) -> str:
-    """The weakest certainty among the hedges ("may" beats "reportedly"); "certain" without hedges."""
-    levels = [spans_to_cue[h.span].certainty for h in hedges if h.span in spans_to_cue]
-    known = [lvl for lvl in levels if lvl in order]
+def certainty(cues: Sequence[HedgeCue], order: Sequence[str]) -> str:
+    """The weakest certainty among the hedges ("may" beats "reportedly"); the strongest level without one."""
+    known = [cue.certainty for cue in cues if cue.certainty in order]
     return max(known, key=order.index) if known else order[0]
 
 
@@ -543,21 +569,12 @@ def about(content: Span, events: Sequence[Event]) -> tuple[int, ...]:
     return tuple(i for i, event in enumerate(events) if content.contains(event.trigger))
 
 
-def finish(segments: Segments, mentions: Mentions, events: Sequence[Event], candidate: Candidate,
-           lists: Lists) -> Claim:
+def finish(ctx: Context, events: Sequence[Event], candidate: Candidate) -> Claim:
     """Add hedges, certainty and linked events to a kept candidate."""
-    hedges = find_hedges(segments, mentions, candidate, lists)
-    table = _hedge_table(segments, mentions, candidate, lists)
-    return replace(candidate.claim, hedges=hedges, certainty=certainty(hedges, table, lists.certainty_order),
-                   about=about(candidate.claim.content, events))
-
-
-def _hedge_table(segments: Segments, mentions: Mentions, candidate: Candidate, lists: Lists) -> dict[Span, HedgeCue]:
-    table: dict[Span, HedgeCue] = {}
-    for sentence in segments.sentences:
-        if sentence.span.overlaps(candidate.region) or sentence.span.overlaps(candidate.claim.content):
-            table.update(hedge_hits(sentence_tokens(sentence, mentions), lists.hedges))
-    return table
+    hits = find_hedges(ctx, candidate)
+    hedges = tuple(Hedge(span, cue.kind) for span, cue in hits)
+    level = certainty([cue for _, cue in hits], ctx.lists.certainty_order)
+    return replace(candidate.claim, hedges=hedges, certainty=level, about=about(candidate.claim.content, events))
 
 
 # --------------------------------------------------------------------------- entry point
@@ -578,11 +595,10 @@ def attribute_claims(segments: Segments, mentions: Mentions, events: tuple[Event
     """
     lexicon = getattr(ruleset, "lexicon", None)
     lists = load_lists(getattr(lexicon, "wordlists", {}) or {})
-    rules = ranked_rules(ruleset)
-    candidates = quote_candidates(segments, mentions, rules, lists)
-    candidates += sentence_candidates(segments, mentions, rules, lists)
+    ctx = Context(segments, mentions, token_table(segments, mentions), lists, ranked_rules(ruleset))
+    candidates = quote_candidates(ctx) + sentence_candidates(ctx)
     kept = leftover_quotes(segments, resolve(candidates))
-    claims = [finish(segments, mentions, events, c, lists) for c in kept]
+    claims = [finish(ctx, events, c) for c in kept]
     return tuple(sorted(_unique(claims), key=lambda c: (c.content, c.rule.id)))
 
 
