@@ -94,6 +94,7 @@ class ActorWords:
         return self.lists[name].match_at(texts, i)
 
     def version(self, rule_id: str) -> int:
+        """The version of an actors rule (1 for ids without a YAML entry, e.g. the gazetteer)."""
         return self.rules[rule_id].version if rule_id in self.rules else 1
 
 
@@ -233,6 +234,7 @@ def gazetteer_category(entry: GazetteerEntry, form: str) -> str:
 
 
 def is_capitalized(text: str) -> bool:
+    """First character upper case."""
     return bool(text) and text[0].isupper()
 
 
@@ -414,6 +416,7 @@ class Candidate:
 
     @property
     def rank(self) -> tuple[int, int, int]:
+        """Overlap order: rule priority, then the longer span, then the earlier."""
         return (PRIORITY.get(self.spec.rule, 9), self.start - self.end, self.start)
 
 
@@ -438,10 +441,12 @@ class SentenceView:
     text: str
 
     def surface(self, start: int, end: int) -> str:
+        """The article text of tokens ``[start, end)``, spacing as written."""
         tokens = self.sentence.tokens
         return self.text[tokens[start].span.start : tokens[end - 1].span.end]
 
     def span(self, start: int, end: int) -> Span:
+        """The character span of tokens ``[start, end)``."""
         tokens = self.sentence.tokens
         return Span(tokens[start].span.start, tokens[end - 1].span.end)
 
@@ -452,6 +457,7 @@ def entry_key(entry: GazetteerEntry) -> str:
 
 
 def entry_spec(entry: GazetteerEntry, rule: str = "actors.gazetteer") -> Spec:
+    """The spec of a gazetteer actor: its canonical name, type, country, sector and Wikidata id."""
     return Spec(
         type=entry.type,
         name=entry.name,
@@ -483,27 +489,24 @@ class Known(Protocol):
 # --------------------------------------------------------------------------- recognizers: people
 
 
+def _title_units(tree: Tree, s: SentenceView) -> list[Unit]:
+    return [s.units[i] for t in tree.find_data("title") for i in _indexes(t)]
+
+
+def _title_sector(titles: Sequence[Unit]) -> str | None:
+    """The sector the first title that implies one implies ("Maj. Gen." → military)."""
+    return next((str(attr(t.entry, "sector")) for t in titles if attr(t.entry, "sector")), None)
+
+
 def _titles_from(tree: Tree, s: SentenceView) -> tuple[list[str], str | None]:
-    """Titles (a qualifier such as "Defense" joins the first title) and their implied sector."""
-    titles = [s.units[i].text for t in tree.find_data("title") for i in _indexes(t)]
-    sector = next(
-        (
-            str(attr(s.units[i].entry, "sector"))
-            for t in tree.find_data("title")
-            for i in _indexes(t)
-            if attr(s.units[i].entry, "sector")
-        ),
-        None,
-    )
+    """Titles as written (a qualifier such as "Defense" joins the first title) and their implied sector."""
+    units = _title_units(tree, s)
+    titles = [s.surface(t.start, t.end) for t in units]
     qualifier = next(tree.find_data("qualifier"), None)
     if qualifier is not None and titles:
         q = _indexes(qualifier)
         titles[0] = f"{s.surface(s.units[q[0]].start, s.units[q[-1]].end)} {titles[0]}"
-    return [_title_surface(s, t) for t in titles], sector
-
-
-def _title_surface(s: SentenceView, title: str) -> str:
-    return title.replace(" .", ".").replace(" - ", "-")
+    return titles, _title_sector(units)
 
 
 def _indexes(tree: Tree) -> list[int]:
@@ -595,43 +598,37 @@ def appositions(s: SentenceView, words: ActorWords) -> Iterator[tuple[Candidate,
         if unit.cat != "NAME" or (u > 0 and s.units[u - 1].cat in ("NAME", "PARTICLE")):
             continue
         run_end = _name_run_end(s.units, u)
-        if run_end >= len(s.units) or s.units[run_end].cat != "COMMA":
-            continue
-        tree = longest_parse(s.units, u, "apposition")
-        if tree is None:
-            continue
-        name_idx = _indexes(next(tree.find_data("name")))
-        after = max(_indexes(tree)) + 1
-        if not _name_ok(s, name_idx[0], name_idx[-1], words) or (
-            after < len(s.units) and s.units[after].cat == "NAME"
-        ):
-            continue  # "Lloyd Austin, Secretary of State Antony Blinken": the title belongs to the next name
-        titles = tuple(s.units[i].text for t in tree.find_data("title") for i in _indexes(t))
-        owners = [s.units[_indexes(o)[0]] for o in tree.find_data("owner")]
-        owner = owners[0] if owners and isinstance(owners[0].entry, GazetteerEntry) else None
-        sector = next(
-            (
-                str(attr(s.units[i].entry, "sector"))
-                for t in tree.find_data("title")
-                for i in _indexes(t)
-                if attr(s.units[i].entry, "sector")
-            ),
-            None,
-        )
-        end = s.units[name_idx[-1]].end
-        name = s.surface(s.units[name_idx[0]].start, end)
-        affiliation = entry_key(owner.entry) if owner and owner.cat != "DEMONYM" else None
-        country = owner.entry.country if owner else None
-        spec = Spec(
-            "person",
-            name,
-            "actors.person.apposition",
-            titles=titles,
-            sector=sector,
-            country=country,
-            affiliation=affiliation,
-        )
-        yield Candidate(unit.start, end, spec), Enrichment(end, titles, affiliation, country, sector)
+        if run_end < len(s.units) and s.units[run_end].cat == "COMMA":
+            tree = longest_parse(s.units, u, "apposition")
+            found = _apposition(s, tree, words) if tree is not None else None
+            if found is not None:
+                yield found
+
+
+def _apposition(s: SentenceView, tree: Tree, words: ActorWords) -> tuple[Candidate, Enrichment] | None:
+    name_idx = _indexes(next(tree.find_data("name")))
+    after = max(_indexes(tree)) + 1
+    if not _name_ok(s, name_idx[0], name_idx[-1], words):
+        return None
+    if after < len(s.units) and s.units[after].cat == "NAME":
+        return None  # "Lloyd Austin, Secretary of State Antony Blinken": the title belongs to the next name
+    title_units = _title_units(tree, s)
+    titles = tuple(s.surface(t.start, t.end) for t in title_units)
+    owners = [s.units[_indexes(o)[0]] for o in tree.find_data("owner")]
+    owner = owners[0].entry if owners and isinstance(owners[0].entry, GazetteerEntry) else None
+    affiliation = entry_key(owner) if owner and owners[0].cat != "DEMONYM" else None
+    country, sector = (owner.country if owner else None), _title_sector(title_units)
+    start, end = s.units[name_idx[0]].start, s.units[name_idx[-1]].end
+    spec = Spec(
+        "person",
+        s.surface(start, end),
+        "actors.person.apposition",
+        titles=titles,
+        sector=sector,
+        country=country,
+        affiliation=affiliation,
+    )
+    return Candidate(start, end, spec), Enrichment(end, titles, affiliation, country, sector)
 
 
 def bare_names(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
@@ -693,6 +690,7 @@ def _initial(word: str) -> bool:
 
 
 def title_case(word: str) -> bool:
+    """Capitalized with some lower case ("Choe", "Seong-kweun"), unlike acronyms and headline text."""
     return is_capitalized(word) and any(ch.islower() for ch in word)
 
 

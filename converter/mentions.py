@@ -86,6 +86,7 @@ class _Registry:
     entries_seen: set[str] = field(default_factory=set)
 
     def add(self, spec: Spec) -> str:
+        """Create the actor ``spec`` names, or join an existing one (same key, or a known person's short name)."""
         key = self._find(spec) or spec.key or self._new_key(spec)
         draft = self.drafts.get(key)
         if draft is None:
@@ -150,6 +151,7 @@ class _Registry:
         return None
 
     def enrich(self, key: str, extra: Enrichment) -> None:
+        """Add what an appositive says (titles, owner) to a person found by another rule."""
         draft = self.drafts[key]
         self._merge(
             draft,
@@ -165,6 +167,7 @@ class _Registry:
         )
 
     def freeze(self, order: Sequence[str]) -> tuple[Actor, ...]:
+        """Frozen actors in ``order`` (first mention); affiliations to actors never mentioned are dropped."""
         actors = []
         for key in dict.fromkeys(order):
             d = self.drafts[key]
