@@ -391,6 +391,26 @@ def test_spans_slice_exactly_and_exclude_the_attribution(name: str, verb: str, c
     assert not claim.content.overlaps(claim.cue) and not claim.content.overlaps(claim.speaker_span)
 
 
+PIECES = st.sampled_from(["Tusk", "said", "told", "that", "according to", ",", ".", "“", "”", ":", "\n",
+                          "the talks", "is believed to", "may", "nothing", "officials", "he", "as noted by",
+                          "failed", "in May", "'s", "office"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(pieces=st.lists(PIECES, max_size=25))
+def test_any_text_gives_well_formed_claims(pieces: list[str]) -> None:
+    """Whatever the text, claims have non-empty, trimmed contents inside the text and never overlap their cue."""
+    text = " ".join(pieces)
+    for claim in claims_of(text, ("Tusk",), {"he": "Tusk"}, (), RULES):
+        content = claim.content.slice(text)
+        assert content and content == content.strip(" ,.;:\n")
+        assert 0 <= claim.content.start < claim.content.end <= len(text)
+        assert claim.cue is None or not claim.cue.overlaps(claim.content) or claim.rule.id.startswith(
+            "claims.unattributed.")
+        assert (claim.speaker is None) == (claim.speaker_span is None)
+        assert claim.certainty in ("certain", "probable", "possible", "doubtful")
+
+
 # --------------------------------------------------------------------------- rule examples
 
 
