@@ -290,9 +290,9 @@ def content_range(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int
 
 def content_span(tokens: Sequence[Token], start: int, end: int, text: str) -> Span:
     """Character span of a content token range; a lone quote gives the quote's words without the marks."""
-    inner = [t for t in tokens[start:end] if t.kind not in PUNCT_KINDS]
-    if len(inner) == 1 and inner[0].kind == "quote":
-        return trim_span(inner[0].ref.content, text)  # type: ignore[union-attr]
+    quote = _lone_quote(tokens, start, end)
+    if quote is not None:
+        return trim_span(quote.content, text)
     return trim_span(Span(tokens[start].span.start, tokens[end - 1].span.end), text)
 
 
@@ -390,7 +390,8 @@ def attribute_quote(ctx: Context, quote: Quote) -> Candidate | None:
     matches = list(quote_matches(ctx, quote, tokens))
     inside = [c for c, end in matches if end <= limit]
     outside = [c for c, end in matches if end > limit and next_tail(tokens, end, window[-1].span.end)]
-    return (inside or outside or [None])[0]
+    chosen = inside or outside
+    return chosen[0] if chosen else None
 
 
 def quote_matches(ctx: Context, quote: Quote, tokens: Sequence[Token]) -> Iterable[tuple[Candidate, int]]:
