@@ -45,6 +45,7 @@ REQUIRED_LISTS = (
     "possessive_markers",
     "group_modifiers",
     "head_followers",
+    "head_follower_endings",
     "blocs",
     "coordinators",
     "place_heads",
@@ -852,7 +853,8 @@ def _anonymous_person(
 def owned_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     """``actors.group.owned``: "Israel's military", "Hamas fighters", "NATO allies".
 
-    After a possessive the owner keeps its own mention and the group mention starts after 's.
+    The owner keeps its own mention (so the group's affiliation points at an actor of the article) and
+    the group mention starts after it, or after its 's.
     """
     for u, unit in enumerate(s.units):
         if unit.cat not in ("COUNTRY", "ORG") or not isinstance(unit.entry, GazetteerEntry):
@@ -867,16 +869,13 @@ def owned_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
             continue
         end, noun = found
         spec = _group_spec(s, unit.start, end, [unit], noun)
-        yield Candidate(
-            tok if poss else unit.start,
-            end,
-            replace(
-                spec,
-                rule="actors.group.owned",
-                affiliation=entry_key(unit.entry),
-                sector=spec.sector or unit.entry.sector,
-            ),
+        owned = replace(
+            spec,
+            rule="actors.group.owned",
+            affiliation=entry_key(unit.entry),
+            sector=spec.sector or unit.entry.sector,
         )
+        yield Candidate(tok, end, owned)
 
 
 def _group_noun(s: SentenceView, tok: int, words: ActorWords) -> tuple[int, WordEntry] | None:
@@ -901,6 +900,7 @@ def _heads_phrase(s: SentenceView, end: int, noun: WordEntry, words: ActorWords)
         not following[:1].isalpha()
         or is_capitalized(following)
         or following.lower() in words.texts("head_followers")
+        or following.lower().endswith(tuple(words.texts("head_follower_endings")))
     )
 
 

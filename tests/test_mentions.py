@@ -325,3 +325,12 @@ def test_lower_case_rank_words_are_adjectives_not_titles() -> None:
 def test_a_description_never_overlaps_a_named_mention() -> None:
     text = "The Interior Ministry spoke. Later the Ministry said the ministry would act."
     _check_invariants(text, mentions_of(text))
+
+
+def test_an_owned_group_is_affiliated_with_its_owner_which_keeps_its_mention() -> None:
+    text = "Hezbollah fighters fired rockets, and Iran's military denied involvement."
+    found = mentions_of(text)
+    fighters, hezbollah = actor_named(found, "Hezbollah fighters"), actor_named(found, "Hezbollah")
+    assert fighters.affiliation == hezbollah.key and surfaces(found, text, hezbollah) == ["Hezbollah"]
+    military = actor_named(found, "Iran's military")
+    assert military.affiliation == actor_named(found, "Iran").key and military.sector == "military"
