@@ -333,43 +333,39 @@ def parse_pattern(src: str, where: Location | None = None) -> Node:
 
 # --------------------------------------------------------------------------- program
 
-# opcodes
-TOKEN, SPLIT, JMP, SAVE, ASSERT_START, ASSERT_END, TRIG_START, TRIG_END, MATCH = range(9)
+# Opcodes. Those below _CONSUMING consume one token; the others are empty transitions.
+WORDS, KIND, ACTOR, ANY, DISPATCH = range(5)
+SPLIT, JMP, SAVE, ASSERT_START, ASSERT_END, TRIG_START, TRIG_END, MATCH = range(5, 13)
+_CONSUMING = 5
+_UNSET = -1
 
-#: A token test: (token, actor type of the token or None) -> bool.
-Predicate = Callable[[Token, "str | None"], bool]
 
-
-@dataclass(frozen=True)
 class Instr:
-    """One VM instruction; ``x``/``y`` are jump targets, ``slot`` a capture slot, ``test`` a token test.
+    """One VM instruction. ``x``/``y``: jump targets or capture slot; ``arg``: what a token must be.
 
-    ``key`` is a hashable description of the test so identical programs compare equal (lint uses it).
+    WORDS: ``arg`` is a frozenset of normalized words; KIND: a token kind; ACTOR: a frozenset of actor
+    types (empty = any actor); DISPATCH: a dict word → next pc (a word-list trie node, so a list of
+    hundreds of phrases costs one step per token instead of one per entry).
     """
 
-    op: int
-    x: int = 0
-    y: int = 0
-    test: Predicate | None = field(default=None, compare=False)
-    key: object = None
+    __slots__ = ("arg", "op", "x", "y")
 
+    def __init__(self, op: int, x: int = 0, y: int = 0, arg: Any = None) -> None:
+        self.op, self.x, self.y, self.arg = op, x, y, arg
 
-def _in_set(words: frozenset[str]) -> Predicate:
-    return lambda tok, _t: normalize(tok.text) in words
+    def signature(self) -> tuple[Any, ...]:
+        """What the instruction does, hashable: lint compares programs with it."""
+        arg = tuple(sorted(self.arg.items())) if isinstance(self.arg, dict) else self.arg
+        return (self.op, self.x, self.y, arg)
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Instr) and self.signature() == other.signature()
 
-def _is_kind(kind: str) -> Predicate:
-    return lambda tok, _t: tok.kind == kind
+    def __hash__(self) -> int:
+        return hash(self.signature())
 
-
-def _is_actor(types: frozenset[str]) -> Predicate:
-    if not types:
-        return lambda tok, _t: tok.kind == "actor"
-    return lambda tok, atype: tok.kind == "actor" and atype in types
-
-
-def _any(tok: Token, _t: str | None) -> bool:
-    return True
+    def __repr__(self) -> str:
+        return f"Instr{self.signature()!r}"
 
 
 def _entries(wordlist: WordListLike) -> list[tuple[str, ...]]:
@@ -404,13 +400,13 @@ class _Compiler:
     def error(self, node: Node, message: str) -> PatternError:
         return pattern_error(message, self.src, node.column, self.where)
 
-    def emit(self, op: int, x: int = 0, y: int = 0, test: Predicate | None = None, key: object = None) -> int:
-        self.prog.append(Instr(op, x, y, test, key))
+    def emit(self, op: int, x: int = 0, y: int = 0, arg: Any = None) -> int:
+        self.prog.append(Instr(op, x, y, arg))
         return len(self.prog) - 1
 
     def patch(self, pc: int, **changes: int) -> None:
-        old = self.prog[pc]
-        self.prog[pc] = Instr(old.op, changes.get("x", old.x), changes.get("y", old.y), old.test, old.key)
+        for name, value in changes.items():
+            setattr(self.prog[pc], name, value)
 
     def slot(self, name: str) -> int:
         if name not in self.slots:
@@ -429,18 +425,18 @@ class _Compiler:
         handler(node)
 
     # -- elements that consume tokens
-    def token(self, test: Predicate, key: object) -> None:
-        self.emit(TOKEN, test=test, key=key)
+    def words_op(self, words: Iterable[str]) -> None:
+        self.emit(WORDS, arg=frozenset(words))
 
     def c_literal(self, node: Literal) -> None:
         self.words.add(node.text)
         self.literals.add(node.text)
-        self.triggered(lambda: self.token(_in_set(frozenset({node.text})), ("w", node.text)))
+        self.triggered(lambda: self.words_op({node.text}))
 
     def c_lemma(self, node: Lemma) -> None:
         forms = self.inflections.forms(node.lemma)
         self.words.update(forms)
-        self.triggered(lambda: self.token(_in_set(forms), ("w", forms)))
+        self.triggered(lambda: self.words_op(forms))
 
     def c_wordlistref(self, node: WordListRef) -> None:
         if node.name not in self.wordlists:
@@ -452,30 +448,31 @@ class _Compiler:
         self.triggered(lambda: self.phrases(entries))
 
     def phrases(self, entries: Sequence[tuple[str, ...]]) -> None:
-        """Any of the word sequences, compiled as a trie so shared prefixes cost one test.
-
-        At every trie node, continuing is preferred to stopping, so the longest entry wins.
-        """
+        """Any of the word sequences, as a trie of DISPATCH instructions; continuing is preferred to
+        stopping at every node, so the longest entry wins."""
         if not entries:
-            self.token(lambda tok, _t: False, ("never",))
+            self.words_op(())
             return
-        self.trie(_trie(entries))
+        exits: list[Callable[[int], None]] = []
+        self.dispatch(_trie(entries), exits)
+        end = len(self.prog)
+        for point_to_end in exits:
+            point_to_end(end)
 
-    def trie(self, node: Mapping[str, tuple[bool, Mapping[str, Any]]]) -> None:
-        leaves = frozenset(w for w, (_, children) in node.items() if not children)
-        options: list[Callable[[], None]] = [
-            (lambda w=w, t=t, c=c: self.trie_branch(w, t, c)) for w, (t, c) in sorted(node.items()) if c
-        ]
-        if leaves:
-            options.append(lambda: self.token(_in_set(leaves), ("w", leaves)))
-        self.alternatives(options)
-
-    def trie_branch(self, word: str, terminal: bool, children: Mapping[str, Any]) -> None:
-        self.token(_in_set(frozenset({word})), ("w", word))
-        if terminal:
-            self.optional(lambda: self.trie(children), greedy=True)
-        else:
-            self.trie(children)
+    def dispatch(self, node: Mapping[str, tuple[bool, Mapping[str, Any]]], exits: list[Callable[[int], None]]) -> int:
+        table: dict[str, int] = {}
+        here = self.emit(DISPATCH, arg=table)
+        for word, (terminal, children) in sorted(node.items()):
+            if not children:
+                exits.append(lambda end, w=word: table.__setitem__(w, end))
+            elif terminal:
+                split = self.emit(SPLIT)
+                table[word] = split
+                self.patch(split, x=self.dispatch(children, exits))
+                exits.append(lambda end, pc=split: self.patch(pc, y=end))
+            else:
+                table[word] = self.dispatch(children, exits)
+        return here
 
     def triggered(self, body: Callable[[], None]) -> None:
         self.emit(TRIG_START)
@@ -488,7 +485,7 @@ class _Compiler:
         elif node.kind == "end":
             self.emit(ASSERT_END)
         elif node.kind in _KINDS:
-            self.token(_is_kind(node.kind), ("k", node.kind))
+            self.emit(KIND, arg=node.kind)
         else:
             expected = ", ".join("%" + k for k in sorted(_KINDS | _ANCHORS))
             raise self.error(node, f"unknown token kind %{node.kind}; expected one of {expected}")
@@ -499,34 +496,31 @@ class _Compiler:
             raise self.error(node, f"unknown actor type {bad[0]!r} in ${node.role}; expected one of "
                                    + ", ".join(sorted(_ACTOR_TYPES)))
         slot = self.slot(node.role)
-        actor = _is_actor(frozenset(node.types))
-        key = ("a", tuple(sorted(node.types)))
+        types = frozenset(node.types)
         self.emit(SAVE, slot)
-        self.token(actor, key)
+        self.emit(ACTOR, arg=types)
         if self.inflections.coordinators:
-            self.coordination(actor, key)
+            self.coordination(types)
         self.emit(SAVE, slot + 1)
 
-    def coordination(self, actor: Predicate, key: object) -> None:
+    def coordination(self, types: frozenset[str]) -> None:
         """``( "," A )* ","? COORD A`` — optional and greedy, so ``A , B and C`` is one phrase."""
-        coords = frozenset(self.inflections.coordinators)
-        comma = _in_set(frozenset({","}))
 
         def tail() -> None:
-            self.star(lambda: (self.token(comma, ("w", ",")), self.token(actor, key)), greedy=True)
-            self.optional(lambda: self.token(comma, ("w", ",")), greedy=True)
-            self.token(_in_set(coords), ("w", coords))
-            self.token(actor, key)
+            self.star(lambda: (self.words_op({","}), self.emit(ACTOR, arg=types)), greedy=True)
+            self.optional(lambda: self.words_op({","}), greedy=True)
+            self.words_op(self.inflections.coordinators)
+            self.emit(ACTOR, arg=types)
 
         self.optional(tail, greedy=True)
 
     def c_gap(self, node: Gap) -> None:
         if node.limit is None:
-            self.star(lambda: self.token(_any, ("any",)), greedy=False)
+            self.star(lambda: self.emit(ANY), greedy=False)
             return
         if node.limit > MAX_GAP:
             raise self.error(node, f"gap ..{node.limit} is longer than {MAX_GAP}; use ... for any length")
-        self.bounded(lambda: self.token(_any, ("any",)), node.limit, greedy=False)
+        self.bounded(lambda: self.emit(ANY), node.limit, greedy=False)
 
     # -- structure
     def c_seq(self, node: Seq) -> None:
@@ -639,6 +633,22 @@ class Pattern:
     def capture_names(self) -> tuple[str, ...]:
         return tuple(self.slots)
 
+    @property
+    def nslots(self) -> int:
+        return 4 + 2 * len(self.slots)
+
+    @cached_property
+    def start_threads(self) -> tuple[tuple[int, tuple[int, ...], tuple[int, ...]], ...]:
+        """The threads a match starting mid-sentence begins with, computed once.
+
+        Starting a thread at every token is the unanchored search's main cost; away from the
+        sentence edges the start closure is always the same, up to the position written into
+        its capture slots (``_HERE`` below, replaced by the real position when used).
+        """
+        out: list[tuple[int, tuple[int, ...]]] = []
+        _closure(self.program, 0, (_UNSET,) * self.nslots, _HERE, -1, [0] * len(self.program), 1, out)
+        return tuple((pc, caps, tuple(i for i, c in enumerate(caps) if c == _HERE)) for pc, caps in out)
+
     def find_all(self, tokens: Sequence[Token], *, mentions: Mentions | None = None,
                  budget: Budget | None = None) -> list[Match]:
         """All non-overlapping leftmost matches, left to right.
@@ -646,11 +656,11 @@ class Pattern:
         Args:
             tokens: one sentence's tokens, mentions collapsed (``tokens.sentence_tokens``).
             mentions: resolves actor types for ``$role:type`` slots; without it typed slots never match.
-            budget: step allowance; when exhausted, returns the matches found so far and sets ``exceeded``.
+            budget: step allowance, shared by all calls for one rule and one article; when exhausted,
+                returns the matches found so far and sets ``budget.exceeded``.
         """
         budget = budget if budget is not None else Budget()
-        types = _actor_types(tokens, mentions)
-        vm = _VM(self.program, tokens, types, budget, 4 + 2 * len(self.slots))
+        vm = _VM(self, tokens, _actor_types(tokens, mentions), budget)
         found: list[Match] = []
         pos = 0
         try:
@@ -671,85 +681,135 @@ class Pattern:
         return Match(caps[0], caps[1], named, trigger)
 
 
+#: Placeholder position in :attr:`Pattern.start_threads` (never a real token index).
+_HERE = -7
+
+Thread = tuple[int, tuple[int, ...]]
+
+
 def _actor_types(tokens: Sequence[Token], mentions: Mentions | None) -> list[str | None]:
     """The actor type of each actor token (via its ActorMention's actor key), None elsewhere."""
     by_key = {a.key: a.type for a in mentions.actors} if mentions is not None else {}
     return [by_key.get(getattr(t.ref, "actor", None)) if t.kind == "actor" else None for t in tokens]
 
 
+def _closure(prog: Sequence[Instr], pc: int, caps: tuple[int, ...], pos: int, n: int, mark: list[int],
+             gen: int, out: list[Thread]) -> int:
+    """Follow empty transitions from ``pc`` in priority order; append token/match threads to ``out``.
+
+    ``mark[pc] == gen`` means pc already has a (higher-priority) thread at this position. Returns the
+    number of steps taken, for the budget.
+    """
+    stack = [(pc, caps)]
+    steps = 0
+    while stack:
+        pc, caps = stack.pop()
+        if mark[pc] == gen:
+            continue
+        mark[pc] = gen
+        steps += 1
+        ins = prog[pc]
+        op = ins.op
+        if op < _CONSUMING or op == MATCH:
+            out.append((pc, caps))
+        elif op == SPLIT:
+            stack.append((ins.y, caps))
+            stack.append((ins.x, caps))
+        elif op == JMP:
+            stack.append((ins.x, caps))
+        elif op == SAVE:
+            stack.append((pc + 1, caps[: ins.x] + (pos,) + caps[ins.x + 1 :]))
+        elif op == ASSERT_START:
+            if pos == 0:
+                stack.append((pc + 1, caps))
+        elif op == ASSERT_END:
+            if pos == n:
+                stack.append((pc + 1, caps))
+        elif op == TRIG_START:
+            stack.append((pc + 1, caps if caps[2] != _UNSET else caps[:2] + (pos,) + caps[3:]))
+        else:  # TRIG_END: close the implicit trigger opened by this element, once
+            done = caps[3] != _UNSET or caps[2] == _UNSET
+            stack.append((pc + 1, caps if done else caps[:3] + (pos,) + caps[4:]))
+    return steps
+
+
 class _VM:
     """Pike VM over one token sequence; :meth:`run` finds the leftmost-first match at or after a position."""
 
-    def __init__(self, prog: Sequence[Instr], tokens: Sequence[Token], types: list[str | None],
-                 budget: Budget, nslots: int) -> None:
-        self.prog, self.tokens, self.types, self.budget = prog, tokens, types, budget
-        self.empty = (-1,) * nslots
+    def __init__(self, pattern: Pattern, tokens: Sequence[Token], types: list[str | None], budget: Budget) -> None:
+        self.prog = pattern.program
+        self.pattern = pattern
+        self.norm = [normalize(t.text) for t in tokens]
+        self.kinds = [t.kind for t in tokens]
+        self.types = types
+        self.n = len(tokens)
+        self.budget = budget
+        self.mark = [0] * len(self.prog)
+        self.gen = 0
+        self.empty = (_UNSET,) * pattern.nslots
 
     def spend(self, steps: int) -> None:
         self.budget.used += steps
         if self.budget.used > self.budget.limit:
             raise _OutOfSteps
 
+    def seed(self, out: list[Thread], pos: int) -> int:
+        """Add the lowest-priority thread that starts a match at ``pos``."""
+        if pos == 0 or pos == self.n:
+            return _closure(self.prog, 0, self.empty, pos, self.n, self.mark, self.gen, out)
+        mark, gen = self.mark, self.gen
+        for pc, caps, here in self.pattern.start_threads:
+            if mark[pc] != gen:
+                mark[pc] = gen
+                filled = list(caps)
+                for i in here:
+                    filled[i] = pos
+                out.append((pc, tuple(filled)))
+        return len(self.pattern.start_threads)
+
+    def step(self, pc: int, pos: int) -> int:
+        """The pc after consuming token ``pos`` at instruction ``pc``, or -1 if the token does not fit."""
+        ins = self.prog[pc]
+        op = ins.op
+        if op == WORDS:
+            return pc + 1 if self.norm[pos] in ins.arg else -1
+        if op == DISPATCH:
+            return ins.arg.get(self.norm[pos], -1)
+        if op == KIND:
+            return pc + 1 if self.kinds[pos] == ins.arg else -1
+        if op == ACTOR:
+            ok = self.kinds[pos] == "actor" and (not ins.arg or self.types[pos] in ins.arg)
+            return pc + 1 if ok else -1
+        return pc + 1  # ANY
+
     def run(self, start: int) -> tuple[int, ...] | None:
-        n = len(self.tokens)
+        n, prog, mark = self.n, self.prog, self.mark
         matched: tuple[int, ...] | None = None
-        clist: list[tuple[int, tuple[int, ...]]] = []
-        self.add(clist, set(), 0, self.empty, start)
+        clist: list[Thread] = []
+        self.gen += 1
+        self.spend(self.seed(clist, start))
         pos = start
         while clist:
-            nlist: list[tuple[int, tuple[int, ...]]] = []
-            seen: set[int] = set()
-            self.spend(len(clist))
+            self.gen += 1
+            nlist: list[Thread] = []
+            steps = len(clist)
             for pc, caps in clist:
-                instr = self.prog[pc]
-                if instr.op == MATCH:
+                if prog[pc].op == MATCH:
                     matched = caps
                     break  # lower-priority threads are cut
-                if pos < n and instr.test(self.tokens[pos], self.types[pos]):  # type: ignore[misc]
-                    self.add(nlist, seen, pc + 1, caps, pos + 1)
+                if pos < n:
+                    nxt = self.step(pc, pos)
+                    if nxt >= 0:
+                        steps += _closure(prog, nxt, caps, pos + 1, n, mark, self.gen, nlist)
             if pos >= n:
+                self.spend(steps)
                 break
             pos += 1
             if matched is None:
-                self.add(nlist, seen, 0, self.empty, pos)
+                steps += self.seed(nlist, pos)
+            self.spend(steps)
             clist = nlist
         return matched
-
-    def add(self, out: list[tuple[int, tuple[int, ...]]], seen: set[int], pc: int,
-            caps: tuple[int, ...], pos: int) -> None:
-        """Follow empty transitions from ``pc`` in priority order, appending token/match threads to ``out``."""
-        stack = [(pc, caps)]
-        steps = 0
-        n = len(self.tokens)
-        while stack:
-            pc, caps = stack.pop()
-            if pc in seen:
-                continue
-            seen.add(pc)
-            steps += 1
-            instr = self.prog[pc]
-            op = instr.op
-            if op == JMP:
-                stack.append((instr.x, caps))
-            elif op == SPLIT:
-                stack.append((instr.y, caps))
-                stack.append((instr.x, caps))
-            elif op == SAVE:
-                stack.append((pc + 1, caps[: instr.x] + (pos,) + caps[instr.x + 1 :]))
-            elif op == ASSERT_START:
-                if pos == 0:
-                    stack.append((pc + 1, caps))
-            elif op == ASSERT_END:
-                if pos == n:
-                    stack.append((pc + 1, caps))
-            elif op == TRIG_START:
-                stack.append((pc + 1, caps if caps[2] >= 0 else caps[:2] + (pos,) + caps[3:]))
-            elif op == TRIG_END:
-                done = caps[3] >= 0 or caps[2] < 0
-                stack.append((pc + 1, caps if done else caps[:3] + (pos,) + caps[4:]))
-            else:
-                out.append((pc, caps))
-        self.spend(steps)
 
 
 # --------------------------------------------------------------------------- public entry point
