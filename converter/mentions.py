@@ -113,12 +113,15 @@ class _Registry:
         return f"{spec.name.lower()}|{spec.type}"
 
     def _find(self, spec: Spec) -> str | None:
-        """A person named by part of an earlier person's name ("Yoon", "President Yoon") is that person."""
+        """A person named by part of an earlier person's name ("Yoon", "President Yoon") is that person;
+        so is a full name whose first or last word an earlier one-word name was ("President Biden" … "Joe Biden")."""
         if spec.type != "person":
             return None
         new = tuple(spec.name.split())
         for draft in reversed(list(self.drafts.values())):
-            if draft.type == "person" and _name_part(new, draft.words):
+            if draft.type != "person":
+                continue
+            if _name_part(new, draft.words) or (len(draft.words) == 1 and _name_part(draft.words, new)):
                 return draft.key
         return None
 

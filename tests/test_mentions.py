@@ -334,3 +334,11 @@ def test_an_owned_group_is_affiliated_with_its_owner_which_keeps_its_mention() -
     assert fighters.affiliation == hezbollah.key and surfaces(found, text, hezbollah) == ["Hezbollah"]
     military = actor_named(found, "Iran's military")
     assert military.affiliation == actor_named(found, "Iran").key and military.sector == "military"
+
+
+def test_a_one_word_name_met_first_grows_into_the_full_name() -> None:
+    text = "President Macron spoke first. Later, Emmanuel Macron left Paris."
+    found = mentions_of(text)
+    people = [a for a in found.actors if a.type == "person"]
+    assert [p.name for p in people] == ["Emmanuel Macron"]
+    assert surfaces(found, text, people[0]) == ["President Macron", "Emmanuel Macron"]
