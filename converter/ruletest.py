@@ -131,17 +131,21 @@ def run_example(convert: Convert, ruleset: RuleSet, kind: str, rule_id: str | No
     return (PASS if ok else FAIL), _summary(doc, kind, items)
 
 
-def _cases(ruleset: RuleSet, only: set[str] | None) -> Iterable[tuple[str, str | None, str, Mapping[str, Any]]]:
-    """(kind, rule id or None, file, examples) for every rule, and for lexicon files with examples."""
+Case = tuple[str, str, str, Mapping[str, Any], Mapping[str, Any]]
+
+
+def _cases(ruleset: RuleSet, only: set[str] | None) -> Iterable[Case]:
+    """(kind, rule or file id, file, examples, file data) for every rule, and for lexicon files with examples."""
+    data_of = {str(f.path): f.data for f in ruleset.files}
     for rule in (*ruleset.events, *ruleset.claims, *ruleset.actors):
         if only is None or str(Path(rule.file).resolve()) in only:
             kind = "events" if rule in ruleset.events else "claims" if rule in ruleset.claims else "actors"
-            yield kind, rule.id, rule.file, rule.examples
+            yield kind, rule.id, rule.file, rule.examples, data_of.get(rule.file, {})
     for rule_file in ruleset.files:
         data = rule_file.data
         wanted = only is None or str(rule_file.path.resolve()) in only
         if data.get("kind") in ("gazetteer", "wordlists") and data.get("examples") and wanted:
-            yield data["kind"], data["id"], str(rule_file.path), data["examples"]
+            yield data["kind"], data["id"], str(rule_file.path), data["examples"], data
 
 
 def _lexicon_runner() -> LexiconRunner | None:
@@ -152,45 +156,62 @@ def _lexicon_runner() -> LexiconRunner | None:
     return getattr(lexicon, "run_example", None)
 
 
+#: Default for ``lexicon_runner``: use ``converter.lexicon.run_example`` when it exists.
+AUTO = "auto"
+
+
 def run_rule_examples(ruleset: RuleSet, files: Sequence[Path | str] = (), *, convert: Convert | None = None,
-                      lexicon_runner: LexiconRunner | None = None) -> list[ExampleResult]:
+                      lexicon_runner: LexiconRunner | str | None = AUTO) -> list[ExampleResult]:
     """Run the examples of every rule (or only of rules in ``files``).
 
     Args:
         ruleset: the rules to test (examples run with exactly these rules).
         files: restrict to rules defined in these files.
         convert: the pipeline (default ``converter.pipeline.convert``, imported lazily); tests inject a fake.
-        lexicon_runner: runs word-list file examples; default ``converter.lexicon.run_example`` if it exists.
+        lexicon_runner: runs word-list file examples; AUTO: ``converter.lexicon.run_example`` if it exists;
+            None: none (those examples are reported "not runnable yet").
     """
     if convert is None:
         from converter import pipeline  # lazy: the pipeline imports converter.rules
 
         convert = pipeline.convert
-    runner = lexicon_runner or _lexicon_runner()
+    runner = _lexicon_runner() if lexicon_runner == AUTO else lexicon_runner
     only = {str(Path(f).resolve()) for f in files} or None
     results: list[ExampleResult] = []
-    for kind, rule_id, path, examples in _cases(ruleset, only):
+    for kind, rule_id, path, examples, data in _cases(ruleset, only):
         for group in ("match", "no_match", "todo"):
             for example in examples.get(group) or ():
-                results.append(_one(convert, runner, ruleset, kind, rule_id, path, group, example, examples))
+                results.append(_one(convert, runner, ruleset, (kind, rule_id, path, data), group, example))
     return results
 
 
-def _one(convert: Convert, runner: LexiconRunner | None, ruleset: RuleSet, kind: str, rule_id: str | None,
-         path: str, group: str, example: Any, examples: Any) -> ExampleResult:
+def _scope(kind: str, rule_id: str, group: str) -> str | None:
+    """Whose items an example looks at: the rule's own, or (None) any item of the document.
+
+    Gazetteer entries are used by every actor rule; and an actor is credited to the rule that named it,
+    while actor rules such as coreference only add mentions — so their positive examples look at every
+    actor. Negative examples always look at the rule's own items.
+    """
+    if kind == "gazetteer" or (kind == "actors" and group != "no_match"):
+        return None
+    return rule_id
+
+
+def _one(convert: Convert, runner: LexiconRunner | None, ruleset: RuleSet, case: tuple[str, str, str, Any],
+         group: str, example: Any) -> ExampleResult:
+    kind, rule_id, path, data = case
     text = example if isinstance(example, str) else example["text"]
     expect = {} if isinstance(example, str) else dict(example.get("expect") or {})
     if kind == "wordlists":
         if runner is None:
-            return ExampleResult(rule_id or "", path, group, text, NOT_RUNNABLE, expect)
-        ok, found = runner({"examples": examples}, example if isinstance(example, dict) else {"text": text})
+            return ExampleResult(rule_id, path, group, text, NOT_RUNNABLE, expect)
+        ok, found = runner(data, example if isinstance(example, dict) else {"text": text})
         status = TODO if group == "todo" else (PASS if ok == (group != "no_match") else FAIL)
-        return ExampleResult(rule_id or "", path, group, text, status, expect, (), found)
-    scope = None if kind == "gazetteer" else rule_id
-    status, got = run_example(convert, ruleset, kind, scope, group, example)
+        return ExampleResult(rule_id, path, group, text, status, expect, (), found)
+    status, got = run_example(convert, ruleset, kind, _scope(kind, rule_id, group), group, example)
     if group == "todo":
         status = TODO
-    return ExampleResult(rule_id or "", path, group, text, status, expect, got)
+    return ExampleResult(rule_id, path, group, text, status, expect, got)
 
 
 # --------------------------------------------------------------------------- report
@@ -210,7 +231,7 @@ def format_report(results: Sequence[ExampleResult]) -> str:
         if r.status == FAIL:
             lines += ["", f"FAIL {r.rule} ({r.group}) {r.file}", f"  text:     {r.text}",
                       f"  expected: {dict(r.expected) if r.group != 'no_match' else 'nothing from this rule'}",
-                      f"  got:      {list(r.got) or 'nothing from this rule'}"]
+                      f"  got:      {r.detail or list(r.got) or 'nothing from this rule'}"]
     counts = {s: sum(1 for r in results if r.status == s) for s in (PASS, FAIL, TODO, NOT_RUNNABLE)}
     lines += ["", ", ".join(f"{n} {s}" for s, n in counts.items())]
     return "\n".join(lines)
