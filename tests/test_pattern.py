@@ -152,3 +152,33 @@ def test_exceeding_the_budget_stops_the_rule_and_says_so():
     pattern.find_all(toks(" ".join(["a"] * 5000)), budget=budget)
     assert budget.exceeded
     assert budget.used <= 1000 + 5 * len(pattern.program)
+
+
+# --------------------------------------------------------------------------- tokens.sentence_tokens
+
+
+def test_sentence_tokens_collapse_mentions_preferring_actors_then_longer_spans():
+    from converter.model import QuantityMention, Sentence, TimeMention
+    from converter.tokens import sentence_tokens
+
+    text = "Foreign Minister Choe visited Russia on Monday with 10,000 troops ."
+    words, pos = [], 0
+    for word in text.split():
+        words.append(Token(Span(pos, pos + len(word)), word, "punct" if word == "." else "word"))
+        pos += len(word) + 1
+    sentence = Sentence(0, Span(0, len(text)), 0, tuple(words))
+    ref = RuleRef("t", 1)
+    choe, russia = ActorMention(Span(0, 21), "choe", 0), ActorMention(Span(30, 36), "rus", 0)
+    monday = TimeMention(Span(37, 46), 0, "2024-11-04", ref)
+    shadowed = TimeMention(Span(30, 46), 0, None, ref)  # overlaps the actor: the actor wins
+    troops = QuantityMention(Span(52, 65), 0, 10000.0, False, "troops", ref)
+    mentions = Mentions((Actor("choe", "Choe", "person", ref), Actor("rus", "Russia", "country", ref)),
+                        (choe, russia), (monday, shadowed), (troops,))
+    got = sentence_tokens(sentence, mentions)
+    assert [(t.kind, t.text) for t in got] == [
+        ("actor", "Foreign Minister Choe"), ("word", "visited"), ("actor", "Russia"), ("time", "on Monday"),
+        ("word", "with"), ("quantity", "10,000 troops"), ("punct", "."),
+    ]
+    assert got[0].ref is choe and got[3].ref is monday
+    found = compile_pattern("$source ~visit $target %time", WORDLISTS).find_all(got, mentions=mentions)
+    assert [(m.captures["source"], m.captures["target"]) for m in found] == [((0, 1), (2, 3))]
