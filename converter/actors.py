@@ -57,17 +57,21 @@ REQUIRED_LISTS = (
     "expletive_completers",
 )
 
+#: Overlap priority of a rule that does not set ``params.priority`` (lower numbers win).
+DEFAULT_PRIORITY = 9
+
 # --------------------------------------------------------------------------- word lists
 
 
 @dataclass(frozen=True)
 class ActorRuleInfo:
-    """One recognition rule of ``rules/actors/*.yaml``: its global id, version and examples."""
+    """One recognition rule of ``rules/actors/*.yaml``: its global id, version, overlap priority, examples."""
 
     id: str
     version: int
     description: str
     examples: Mapping[str, Any]
+    priority: int = DEFAULT_PRIORITY
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,6 +97,10 @@ class ActorWords:
         if texts[i].replace("’", "'").lower() not in _first_words(self, name):
             return None
         return self.lists[name].match_at(texts, i)
+
+    def priority(self, rule_id: str) -> int:
+        """Overlap priority of a rule (``params.priority``); lower numbers win."""
+        return self.rules[rule_id].priority if rule_id in self.rules else DEFAULT_PRIORITY
 
     def version(self, rule_id: str) -> int:
         """The version of an actors rule (1 for ids without a YAML entry, e.g. the gazetteer)."""
@@ -173,6 +181,7 @@ def _file_rules(path: Path, doc: Mapping[str, Any]) -> Iterator[ActorRuleInfo]:
             version=int(raw.get("version", 1)),
             description=str(raw.get("description", "")),
             examples=MappingProxyType(dict(raw.get("examples") or {})),
+            priority=int((raw.get("params") or {}).get("priority", DEFAULT_PRIORITY)),
         )
 
 
@@ -367,22 +376,6 @@ def terminal_indexes(tree: Tree) -> list[int]:
     return [tok.start_pos for tok in tree.scan_values(lambda v: isinstance(v, Token))]
 
 
-#: Candidate priorities: a lower number wins an overlap (then the longer span, then the earlier).
-PRIORITY = {
-    "actors.person.titled": 0,
-    "actors.org.head_noun": 1,
-    "actors.group.demonym_noun": 2,
-    "actors.group.owned": 2,
-    "actors.person.anonymous": 2,
-    "actors.location.head_noun": 3,
-    "actors.location.locative": 3,
-    "actors.gazetteer": 4,
-    "actors.coref.elliptic": 4,
-    "actors.org.acronym": 4,
-    "actors.person.apposition": 5,
-    "actors.person.name": 6,
-    "actors.org.bare_acronym": 7,
-}
 _OWNER = frozenset({"DEMONYM", "COUNTRY", "ORG"})
 _PERSON_WINDOW = 6  # units between a candidate start and its first title
 
@@ -409,16 +402,20 @@ class Spec:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A token range ``[start, end)`` of one sentence that names an actor."""
+    """A token range ``[start, end)`` of one sentence that names an actor.
+
+    ``priority`` comes from the rule's ``params.priority`` in rules/actors (lower wins an overlap).
+    """
 
     start: int
     end: int
     spec: Spec
+    priority: int = 9
 
     @property
     def rank(self) -> tuple[int, int, int]:
         """Overlap order: rule priority, then the longer span, then the earlier."""
-        return (PRIORITY.get(self.spec.rule, 9), self.start - self.end, self.start)
+        return (self.priority, self.start - self.end, self.start)
 
 
 @dataclass(frozen=True)

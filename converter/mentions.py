@@ -11,7 +11,7 @@ names and acronyms, definite descriptions ("the agency") and pronouns. Reading i
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .actors import (
@@ -200,10 +200,11 @@ def _name_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
 # --------------------------------------------------------------------------- choosing and coreference
 
 
-def choose(candidates: Sequence[Candidate], taken: list[bool]) -> list[Candidate]:
-    """Keep non-overlapping candidates: best priority first, then the longer, then the earlier."""
+def choose(candidates: Sequence[Candidate], taken: list[bool], words: ActorWords) -> list[Candidate]:
+    """Keep non-overlapping candidates: best rule priority first, then the longer, then the earlier."""
     kept = []
-    for cand in sorted(candidates, key=lambda c: c.rank):
+    ranked = [replace(c, priority=words.priority(c.spec.rule)) for c in candidates]
+    for cand in sorted(ranked, key=lambda c: c.rank):
         if cand.end > cand.start and not any(taken[cand.start : cand.end]):
             taken[cand.start : cand.end] = [True] * (cand.end - cand.start)
             kept.append(cand)
@@ -225,7 +226,7 @@ def _named(s: SentenceView, words: ActorWords, registry: _Registry, taken: list[
         *(c for c, _ in appos),
         *bare_acronyms(s, words, registry),
     ]
-    chosen = choose(candidates, taken)
+    chosen = choose(candidates, taken, words)
     for acr in list(acronyms(s, chosen)):  # an acronym defined in the text beats the gazetteer's reading
         chosen = [c for c in chosen if (c.start, c.end) != (acr.start, acr.end)]
         if not any(taken[acr.start : acr.end]) or acr.end - acr.start == 1:

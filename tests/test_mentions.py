@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from converter.actors import load_actor_words
+from converter.actors import DEFAULT_PRIORITY, load_actor_words
 from converter.lexicon import load_lexicon
 from converter.mentions import find_mentions
 from converter.model import Actor, Mentions
@@ -346,3 +346,13 @@ def test_a_one_word_name_met_first_grows_into_the_full_name() -> None:
     people = [a for a in found.actors if a.type == "person"]
     assert [p.name for p in people] == ["Emmanuel Macron"]
     assert surfaces(found, text, people[0]) == ["President Macron", "Emmanuel Macron"]
+
+
+def test_every_rule_the_code_uses_is_documented_with_a_priority_in_yaml() -> None:
+    rules = load_actor_words().rules
+    texts = [str(e["text"] if isinstance(e, dict) else e) for _, e in (p.values for p in _examples("match"))]
+    with open("seeds/ap-north-korea-russia-troops.txt", encoding="utf-8") as handle:
+        texts.append(handle.read())
+    used = {m.rule.id for text in texts for m in mentions_of(text).actor_mentions if m.rule}
+    assert used and used <= set(rules), used - set(rules)
+    assert all(rules[r].priority != DEFAULT_PRIORITY for r in used)
