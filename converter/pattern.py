@@ -27,7 +27,7 @@ from lark import Lark, Transformer, UnexpectedCharacters, UnexpectedEOF, Unexpec
 from lark import Token as LarkToken
 from lark.exceptions import UnexpectedToken, VisitError
 
-from converter.errors import Location, PatternError, RuleError
+from converter.errors import Location, PatternError
 from converter.model import ActorType, Mentions, Token, TokenKind
 from converter.resources import data_path, grammar_path
 
@@ -392,7 +392,6 @@ class _Compiler:
         self.src, self.wordlists, self.inflections, self.where = src, wordlists, inflections, where
         self.prog: list[Instr] = []
         self.slots: dict[str, int] = {}
-        self.trigger_marked = False
         self.words: set[str] = set()  # every word the pattern can match (literals and ~lemma forms)
         self.literals: set[str] = set()  # the words written literally (lint: can each be one token?)
         self.empty_lists: list[str] = []
@@ -868,6 +867,6 @@ def walk(node: Node) -> Iterator[Node]:
 
 
 __all__ = [
-    "DEFAULT_STEP_BUDGET", "Budget", "Inflections", "Match", "Pattern", "PatternError", "RuleError",
-    "compile_pattern", "inflections_from_data", "normalize", "parse_pattern", "shipped_inflections",
+    "DEFAULT_STEP_BUDGET", "Budget", "Inflections", "Match", "Pattern",
+    "compile_pattern", "inflections_from_data", "normalize", "parse_pattern", "shipped_inflections", "walk",
 ]
