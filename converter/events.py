@@ -39,6 +39,12 @@ ROLES: tuple[str, ...] = ("source", "target", "location", "intermediary")
 MODALITY_LIST = "modality_cues"
 """Name of the word list (rules/lexicon/modality.yaml) whose entries carry a ``modality``."""
 
+PASSIVE_LIST = "passive_aux"
+"""Word list of passive auxiliaries ("was attacked"): the actor before them is acted upon."""
+
+ACTIVE_SUFFIX_LIST = "active_suffixes"
+"""Word list of verb endings that stay active after "be" ("were attacking")."""
+
 BREAKS_LIST = "clause_breaks"
 """Name of the word list (rules/lexicon/event_words.yaml) of words that open a new clause."""
 
@@ -85,6 +91,21 @@ class Cue:
 
 
 @dataclass(frozen=True)
+class Voice:
+    """The words that tell a passive verb from an active one, read from the word lists."""
+
+    passive_aux: frozenset[str] = frozenset()
+    active_suffixes: tuple[str, ...] = ()
+
+    def is_passive(self, tokens: Sequence[Token], trigger_start: int) -> bool:
+        """True when the trigger verb follows a passive auxiliary and is not an -ing form."""
+        if trigger_start == 0 or tokens[trigger_start - 1].lower not in self.passive_aux:
+            return False
+        word = tokens[trigger_start].lower
+        return not any(word.endswith(suffix) for suffix in self.active_suffixes)
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A rule match before conflicts between rules are resolved."""
 
@@ -110,10 +131,11 @@ def match_events(segments: Segments, mentions: Mentions, ruleset: Any) -> tuple[
     wordlists = _wordlists(ruleset)
     cues = modality_cues(wordlists)
     breaks = word_set(wordlists, BREAKS_LIST)
+    voice = Voice(word_set(wordlists, PASSIVE_LIST), tuple(sorted(word_set(wordlists, ACTIVE_SUFFIX_LIST))))
     events: list[Event] = []
     for sentence in segments.sentences:
         tokens = tuple(sentence_tokens(sentence, mentions))
-        candidates = sentence_candidates(sentence, tokens, mentions, ruleset.events, cues)
+        candidates = sentence_candidates(sentence, tokens, mentions, ruleset.events, cues, voice)
         kept = drop_governed(resolve_conflicts(candidates), tokens, breaks)
         events.extend(c.event for c in kept)
     return tuple(sorted(events, key=event_sort_key))
@@ -157,26 +179,40 @@ def _entry_attrs(entry: Any) -> Mapping[str, Any]:
 
 
 def sentence_candidates(
-    sentence: Sentence, tokens: Sequence[Token], mentions: Mentions, rules: Iterable[Any], cues: Sequence[Cue]
+    sentence: Sentence,
+    tokens: Sequence[Token],
+    mentions: Mentions,
+    rules: Iterable[Any],
+    cues: Sequence[Cue],
+    voice: Voice = Voice(),
 ) -> list[Candidate]:
     """Every match of every rule in one sentence, each already built into an Event."""
     found: list[Candidate] = []
     for order, rule in enumerate(rules):
         for match in rule.pattern.find_all(tokens, mentions=mentions):
-            candidate = build_candidate(sentence, tokens, rule, match, cues, order)
+            candidate = build_candidate(sentence, tokens, rule, match, cues, order, voice)
             if candidate is not None:
                 found.append(candidate)
     return found
 
 
 def build_candidate(
-    sentence: Sentence, tokens: Sequence[Token], rule: Any, match: Any, cues: Sequence[Cue], order: int
+    sentence: Sentence,
+    tokens: Sequence[Token],
+    rule: Any,
+    match: Any,
+    cues: Sequence[Cue],
+    order: int,
+    voice: Voice = Voice(),
 ) -> Candidate | None:
     """Turn one pattern match into a candidate Event; None when the match has no trigger words."""
     trigger = trigger_range(tokens, match)
     if trigger is None:
         return None
     participants = match_participants(tokens, match.captures)
+    source = match.captures.get("source")
+    if source is not None and source[1] <= trigger[0] and voice.is_passive(tokens, trigger[0]):
+        participants = passive_roles(participants)
     modality, negated = find_modality(tokens, trigger[0], cues)
     if getattr(rule, "modality", None):
         modality = rule.modality
@@ -195,6 +231,22 @@ def build_candidate(
     )
     slots = len({p.role for p in participants})
     return Candidate(event, match.end - match.start, slots, order, trigger, bool(event.mode))
+
+
+def passive_roles(participants: Sequence[Participant]) -> tuple[Participant, ...]:
+    """An active rule matched a passive clause ("Kabul was attacked"): its subject is the target.
+
+    The subject becomes the target when the rule found no other target; otherwise it is dropped,
+    since it cannot be the source (precision first: no guessed roles).
+    """
+    has_target = any(p.role == "target" for p in participants)
+    swapped: list[Participant] = []
+    for participant in participants:
+        if participant.role != "source":
+            swapped.append(participant)
+        elif not has_target:
+            swapped.append(Participant("target", participant.actor, participant.span))
+    return tuple(sorted(swapped, key=lambda p: ROLES.index(p.role)))
 
 
 def plover_type(rule_type: str, modality: Modality) -> str:

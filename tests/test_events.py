@@ -19,7 +19,9 @@ from converter.events import (
     match_participants,
     match_quantity,
     modality_cues,
+    Voice,
     nearest_time,
+    passive_roles,
     plover_type,
     resolve_conflicts,
 )
@@ -180,6 +182,25 @@ def test_a_quantity_inside_the_match_is_attached() -> None:
     assert match_quantity(toks, 0, 5) is amount
     assert match_quantity(toks, 3, 5) is amount  # adjacent, just before the match
     assert match_quantity(tokens_of("sent"), 0, 1) is None
+
+
+# --------------------------------------------------------------------------- voice
+
+
+def test_a_past_participle_after_be_is_passive_but_an_ing_form_is_not() -> None:
+    voice = Voice(frozenset({"was", "were"}), ("ing",))
+    assert voice.is_passive(tokens_of(("Kabul", actor("kabul")), "was", "attacked"), 2)
+    assert not voice.is_passive(tokens_of(("Kabul", actor("kabul")), "were", "attacking"), 2)
+    assert not voice.is_passive(tokens_of(("Kabul", actor("kabul")), "attacked"), 1)
+
+
+def test_the_subject_of_a_passive_becomes_the_target_or_is_dropped() -> None:
+    from converter.model import Participant
+
+    subject = Participant("source", "kabul", Span(0, 5))
+    assert [(p.role, p.actor) for p in passive_roles((subject,))] == [("target", "kabul")]
+    other = Participant("target", "herat", Span(20, 25))
+    assert passive_roles((subject, other)) == (other,)
 
 
 # --------------------------------------------------------------------------- conflicts between rules
