@@ -24,6 +24,7 @@ from converter.pattern import (
     Pattern,
     WordListRef,
     compile_pattern,
+    known_lists,
     parse_pattern,
     shipped_inflections,
     walk,
@@ -43,7 +44,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "AEC-R007": ("warning", "rule {id} has no positive example; add one under examples.match"),
     "AEC-R008": ("warning", "rule {id} has no negative example; add one under examples.no_match"),
     "AEC-R009": ("error", "unknown PLOVER type {found!r}; expected one of {expected}"),
-    "AEC-R010": ("error", "rule {id} uses unknown word list @{name}; known lists: {known}"),
+    "AEC-R010": ("error", "rule {id} uses unknown word list @{name}; {known}"),
     "AEC-R011": ("warning", "rule {id} is slow: {steps} VM steps on the {tokens}-token synthetic article (limit {limit})"),
     "AEC-R012": ("warning", "unquoted {word!r} is a boolean in YAML 1.1 loaders; write it quoted"),
     "AEC-R013": ("info", "rule {id} is deprecated; remove it once nothing depends on it"),
@@ -135,7 +136,7 @@ class PatternCompiles(Validator):
             rule.tree = parse_pattern(rule.raw["pattern"], where)
             unknown = [n for n in walk(rule.tree) if isinstance(n, WordListRef) and n.name not in self.context.wordlists]
             if unknown:
-                known = ", ".join(sorted(self.context.wordlists)) or "none"
+                known = known_lists(unknown[0].name, self.context.wordlists)
                 return [issue("AEC-R010", where, rule.id, id=rule.id, name=unknown[0].name, known=known)]
             rule.pattern = compile_pattern(rule.raw["pattern"], self.context.wordlists, self.context.inflections,
                                            where=where)

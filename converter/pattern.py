@@ -15,6 +15,7 @@ greedy/lazy priorities wins (leftmost-first, like Perl/RE2 semantics).
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -368,6 +369,14 @@ class Instr:
         return f"Instr{self.signature()!r}"
 
 
+def known_lists(name: str, wordlists: Mapping[str, Any]) -> str:
+    """Suggest the closest list names (a full list of ~200 names helps nobody)."""
+    close = difflib.get_close_matches(name, list(wordlists), n=3, cutoff=0.6)
+    if close:
+        return "did you mean " + " or ".join("@" + c for c in close) + "?"
+    return f"none of the {len(wordlists)} loaded lists is close; word lists live in rules/lexicon/*.yaml"
+
+
 def _entries(wordlist: WordListLike) -> list[tuple[str, ...]]:
     return [tuple(normalize(t) for t in e.tokens) for e in wordlist.entries if e.tokens]
 
@@ -439,8 +448,7 @@ class _Compiler:
 
     def c_wordlistref(self, node: WordListRef) -> None:
         if node.name not in self.wordlists:
-            known = ", ".join(sorted(self.wordlists)) or "none loaded"
-            raise self.error(node, f"unknown word list @{node.name}; known lists: {known}")
+            raise self.error(node, f"unknown word list @{node.name}; {known_lists(node.name, self.wordlists)}")
         entries = _entries(self.wordlists[node.name])
         if not entries:
             self.empty_lists.append(node.name)

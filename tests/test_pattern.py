@@ -121,7 +121,8 @@ def test_inflections_come_from_data_rules_and_irregular_table():
     [
         ("$a ~visit )", 10, "unexpected ')'"),
         ("(a b", 4, "expected ')'"),
-        ("@nolist", 0, "unknown word list @nolist"),
+        ("@nolist", 0, "unknown word list @nolist; none of the 2 loaded lists is close"),
+        ("@sai", 0, "unknown word list @sai; did you mean @say?"),
         ("%foo", 0, "unknown token kind %foo"),
         ("a ..99", 2, "longer than"),
         ("$x:robot", 0, "unknown actor type 'robot'"),
