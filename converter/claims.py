@@ -55,7 +55,6 @@ explicit source phrase ("C, as highlighted by B", "according to B, C") beats a r
 QUOTE_PREFIX = "claims.quote."
 UNATTRIBUTED_PREFIX = "claims.unattributed."
 CONTINUED_RULE = RuleRef("claims.quote.continued", 1)
-UNATTRIBUTED_QUOTE_RULE = RuleRef("claims.quote.unattributed", 1)
 
 MIN_CONTENT_TOKENS = 2
 """An indirect content of fewer non-punctuation tokens is not a proposition ("..., officials said Monday")."""
@@ -380,7 +379,8 @@ def attribute_quote(ctx: Context, quote: Quote) -> Candidate | None:
     """The first quote rule (in precedence order) that attributes this quote, if any.
 
     An attribution inside the quote's own sentences is preferred to one in the next sentence, whatever
-    the rule order: in "“A,” she said, “B.” He left." the second part belongs to "she said".
+    the rule order: in "“A,” she said, “B.” He left." the second part belongs to "she said". A rule that
+    names nobody (``unattributed``) is only the fallback.
     """
     window, last_inside = quote_window(ctx.segments, quote)
     if not window:
@@ -388,9 +388,10 @@ def attribute_quote(ctx: Context, quote: Quote) -> Candidate | None:
     tokens = window_tokens(ctx.segments, ctx.table, window)
     limit = window[last_inside].span.end
     matches = list(quote_matches(ctx, quote, tokens))
-    inside = [c for c, end in matches if end <= limit]
-    outside = [c for c, end in matches if end > limit and next_tail(tokens, end, window[-1].span.end)]
-    chosen = inside or outside
+    inside = [c for c, end in matches if end <= limit and not is_orphan(c)]
+    outside = [c for c, end in matches if end > limit and not is_orphan(c)
+               and next_tail(tokens, end, window[-1].span.end)]
+    chosen = inside or outside or [c for c, _ in matches if is_orphan(c)]
     return chosen[0] if chosen else None
 
 
@@ -417,11 +418,12 @@ def quote_candidates(ctx: Context) -> list[Candidate]:
     previous: Candidate | None = None
     for quote in ctx.segments.quotes:
         candidate = attribute_quote(ctx, quote)
-        if candidate is None and quote.continued and previous is not None:
-            candidate = continued_candidate(previous, quote, ctx.segments.text)
+        unclaimed = candidate is None or is_orphan(candidate)
+        if unclaimed and quote.continued and previous is not None:
+            candidate, unclaimed = continued_candidate(previous, quote, ctx.segments.text), False
         if candidate is not None:
             found.append(candidate)
-        previous = candidate
+        previous = None if unclaimed else candidate
     return found
 
 
@@ -462,21 +464,26 @@ def resolve(candidates: Iterable[Candidate]) -> list[Candidate]:
 # --------------------------------------------------------------------------- quotes nobody claimed
 
 
-def leftover_quotes(segments: Segments, kept: list[Candidate]) -> list[Candidate]:
-    """Quotes no rule attributed: inside another claim they make it ``mixed``; alone, long enough, they
-    are a direct claim with a null speaker (never guessed)."""
+def is_orphan(candidate: Candidate) -> bool:
+    """A quote matched only by a rule that names no speaker and no cue (``claims.quote.unattributed``)."""
+    claim = candidate.claim
+    return candidate.quote is not None and claim.speaker is None and claim.cue is None and claim.kind == "direct"
+
+
+def leftover_quotes(segments: Segments, kept: list[Candidate], orphans: Sequence[Candidate]) -> list[Candidate]:
+    """Quotes no rule attributed: inside another claim they make it ``mixed``; alone, opening their
+    sentence and long enough, they stay a direct claim with a null speaker (never guessed)."""
     claimed = {id(c.quote) for c in kept if c.quote is not None}
     result = list(kept)
-    for quote in segments.quotes:
-        if id(quote) in claimed:
+    for orphan in orphans:
+        quote = orphan.quote
+        if quote is None or id(quote) in claimed:
             continue
         host = next((i for i, c in enumerate(result) if c.claim.content.contains(quote.content)), None)
         if host is not None:
             result[host] = mixed(result[host])
         elif standalone(segments, quote):
-            content = trim_span(quote.content, segments.text)
-            claim = Claim(kind="direct", content=content, rule=UNATTRIBUTED_QUOTE_RULE)
-            result.append(Candidate(claim, (len(PRECEDENCE), 0), quote.span, quote))
+            result.append(orphan)
     return result
 
 
@@ -598,7 +605,8 @@ def attribute_claims(segments: Segments, mentions: Mentions, events: tuple[Event
     lists = load_lists(getattr(lexicon, "wordlists", {}) or {})
     ctx = Context(segments, mentions, token_table(segments, mentions), lists, ranked_rules(ruleset))
     candidates = quote_candidates(ctx) + sentence_candidates(ctx)
-    kept = leftover_quotes(segments, resolve(candidates))
+    orphans = [c for c in candidates if is_orphan(c)]
+    kept = leftover_quotes(segments, resolve(c for c in candidates if not is_orphan(c)), orphans)
     claims = [finish(ctx, events, c) for c in kept]
     return tuple(sorted(_unique(claims), key=lambda c: (c.content, c.rule.id)))
 
