@@ -78,6 +78,9 @@ FUTURE_TYPE: Mapping[str, str] = {
 cooperation is AGREE, an announced retreat CONCEDE, and an announced coercive measure, sanction
 or protest action ("will extend the curfew", "would boycott all contact") a THREATEN."""
 
+TIME_REACH = 8
+"""A time mention further than this many tokens from the trigger is not the event's time."""
+
 NEGATED: Modality = "negated"
 ASSERTED: Modality = "asserted"
 
@@ -225,7 +228,7 @@ def build_candidate(
         modality=modality,
         rule=RuleRef(rule.id, rule.version),
         mode=getattr(rule, "mode", None),
-        time=nearest_time(tokens, trigger),
+        time=nearest_time(tokens, trigger, TIME_REACH),
         quantity=match_quantity(tokens, match.start, match.end),
         negated=negated,
     )
@@ -333,14 +336,20 @@ def cue_ending_at(words: Sequence[str], lower: int, end: int, cues: Sequence[Cue
     return None
 
 
-def nearest_time(tokens: Sequence[Token], trigger: tuple[int, int]) -> TimeMention | None:
-    """The time mention nearest the trigger; after the trigger wins a tie (news puts it there)."""
+def nearest_time(tokens: Sequence[Token], trigger: tuple[int, int], reach: int = 0) -> TimeMention | None:
+    """The time mention nearest the trigger; after the trigger wins a tie (news puts it there).
+
+    With ``reach`` > 0, a time further than ``reach`` tokens from the trigger is ignored: a date at
+    the other end of a long sentence usually belongs to another clause.
+    """
     best: tuple[int, int, TimeMention] | None = None
     for index, token in enumerate(tokens):
         if token.kind != "time" or not isinstance(token.ref, TimeMention):
             continue
         after = index >= trigger[1]
         distance = index - trigger[1] if after else trigger[0] - index
+        if reach and distance >= reach:
+            continue
         key = (distance, 0 if after else 1, token.ref)
         if best is None or key[:2] < best[:2]:
             best = key

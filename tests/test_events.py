@@ -176,6 +176,13 @@ def test_the_time_after_the_trigger_wins_a_tie() -> None:
     assert nearest_time(tokens_of("talks"), (0, 1)) is None
 
 
+def test_a_time_beyond_the_reach_is_not_the_events_time() -> None:
+    far = TimeMention(Span(0, 1), 0, "2024-01-02")
+    toks = tokens_of("talks", "ended", "and", "troops", "will", "leave", ("next week", far))
+    assert nearest_time(toks, (0, 1), reach=3) is None
+    assert nearest_time(toks, (0, 1)) is far
+
+
 def test_a_quantity_inside_the_match_is_attached() -> None:
     amount = QuantityMention(Span(0, 1), 0, 10000.0, True, "troops")
     toks = tokens_of(("Chad", actor("chad")), "sent", ("10,000 troops", amount), "to", ("Mali", actor("mali")))
