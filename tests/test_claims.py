@@ -326,6 +326,13 @@ def test_relay_phrase_beats_a_reporting_verb_without_that_in_the_clause() -> Non
 # --------------------------------------------------------------------------- unattributed, hedges
 
 
+def test_impersonal_frame_keeps_a_fronted_phrase_in_the_content() -> None:
+    claim = only("There are fears that in return for the aid, Minsk might host more troops.", ("Minsk",))
+    assert (claim["speaker"], claim["cue"]) == (None, "There are fears")
+    assert claim["content"] == "in return for the aid, Minsk might host more troops"
+    assert claim["certainty"] == "possible"
+
+
 @pytest.mark.parametrize(
     ("text", "cue", "hedge_kind", "certainty"),
     [
