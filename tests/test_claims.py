@@ -18,7 +18,18 @@ from hypothesis import strategies as st
 
 from converter.claims import attribute_claims
 from converter.lexicon import Lexicon, load_lexicon
-from converter.model import Actor, ActorMention, Claim, Event, Mentions, RuleRef, Segments, Span, TimeMention
+from converter.model import (
+    Actor,
+    ActorMention,
+    ActorType,
+    Claim,
+    Event,
+    Mentions,
+    RuleRef,
+    Segments,
+    Span,
+    TimeMention,
+)
 from converter.pattern import Pattern, compile_pattern
 from converter.resources import data_path
 from converter.rulefiles import load_rule_file
@@ -60,7 +71,7 @@ def _occurrences(text: str, phrase: str) -> list[tuple[int, int]]:
 
 
 def hand_mentions(segments: Segments, actors: Sequence[str], pronouns: Mapping[str, str],
-                  times: Sequence[str] = ()) -> Mentions:
+                  times: Sequence[str] = (), types: Mapping[str, ActorType] | None = None) -> Mentions:
     """Every occurrence of each actor name (and of each pronoun, resolved to its actor) becomes a mention;
     every occurrence of each of ``times`` a time mention."""
     text = segments.text
@@ -71,7 +82,9 @@ def hand_mentions(segments: Segments, actors: Sequence[str], pronouns: Mapping[s
         found += [ActorMention(_span(s, e), name, _sentence(segments, s), pronoun=True)
                   for s, e in _occurrences(text, word)]
     found = _longest_first(found)
-    people = tuple(Actor(key=n, name=n, type="person", rule=RULE) for n in dict.fromkeys([*actors, *pronouns.values()]))
+    kinds = types or {}
+    people = tuple(Actor(key=n, name=n, type=kinds.get(n, "person"), rule=RULE)
+                   for n in dict.fromkeys([*actors, *pronouns.values()]))
     moments = tuple(TimeMention(_span(s, e), _sentence(segments, s), None)
                     for phrase in times for s, e in _occurrences(text, phrase))
     return Mentions(people, tuple(sorted(found, key=lambda m: m.span)), moments, ())
@@ -98,9 +111,9 @@ def _sentence(segments: Segments, offset: int) -> int:
 
 def claims_of(text: str, actors: Sequence[str] = (), pronouns: Mapping[str, str] | None = None,
               events: tuple[Event, ...] = (), ruleset: HandRuleSet | None = None,
-              times: Sequence[str] = ()) -> tuple[Claim, ...]:
+              times: Sequence[str] = (), types: Mapping[str, ActorType] | None = None) -> tuple[Claim, ...]:
     segments = segment(text)
-    mentions = hand_mentions(segments, actors, pronouns or {}, times)
+    mentions = hand_mentions(segments, actors, pronouns or {}, times, types)
     return attribute_claims(segments, mentions, events, ruleset or claim_ruleset())
 
 
@@ -308,6 +321,15 @@ def test_according_to_leading_and_trailing() -> None:
             "according_to", "the Red Cross", "at least 40 people died in the floods".capitalize()
             if claim is trail else "at least 40 people died in the floods")
     assert lead["cue"] == "According to"
+
+
+def test_closing_noun_phrase_speaks_through_its_actor_but_a_place_never_speaks() -> None:
+    text = "The camp ran out of food on Friday, Kenyan relief officials in Nairobi said."
+    found = claims_of(text, ("Kenyan", "Nairobi"), None, (), RULES, types={"Kenyan": "country", "Nairobi": "location"})
+    assert [(describe(text, c)["speaker"], describe(text, c)["content"]) for c in found] == [
+        ("Kenyan", "The camp ran out of food on Friday")]
+    found = claims_of(text, ("Nairobi",), None, (), RULES, types={"Nairobi": "location"})
+    assert [(c.speaker, c.rule.id) for c in found] == [(None, "claims.indirect.content_first_np")]
 
 
 def test_relay_phrase_attaches_the_preceding_clause() -> None:
