@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from converter.model import (
     ActorMention,
@@ -32,6 +32,9 @@ from converter.model import (
     Token,
 )
 from converter.tokens import sentence_tokens
+
+if TYPE_CHECKING:  # imported for annotations only: rules.py imports the whole rule machinery
+    from converter.rules import RuleSet
 
 ROLES: tuple[str, ...] = ("source", "target", "location", "intermediary")
 """Capture names that become participants, in output order."""
@@ -120,7 +123,7 @@ class Candidate:
     has_mode: bool = False
 
 
-def match_events(segments: Segments, mentions: Mentions, ruleset: Any) -> tuple[Event, ...]:
+def match_events(segments: Segments, mentions: Mentions, ruleset: RuleSet) -> tuple[Event, ...]:
     """Apply every event rule to every sentence and return the events in text order.
 
     Args:
@@ -144,7 +147,7 @@ def match_events(segments: Segments, mentions: Mentions, ruleset: Any) -> tuple[
     return tuple(sorted(events, key=event_sort_key))
 
 
-def _wordlists(ruleset: Any) -> Mapping[str, Any]:
+def _wordlists(ruleset: RuleSet) -> Mapping[str, Any]:
     lexicon = getattr(ruleset, "lexicon", None)
     return getattr(lexicon, "wordlists", {}) or {}
 
@@ -220,7 +223,7 @@ def build_candidate(
     if getattr(rule, "modality", None):
         modality = rule.modality
     event = Event(
-        type=plover_type(rule.type, modality),
+        type=plover_type(rule.type, modality, negated),
         trigger=token_span(tokens, *trigger),
         evidence=sentence.span,
         sentence=sentence.index,
@@ -252,14 +255,15 @@ def passive_roles(participants: Sequence[Participant]) -> tuple[Participant, ...
     return tuple(sorted(swapped, key=lambda p: ROLES.index(p.role)))
 
 
-def plover_type(rule_type: str, modality: Modality) -> str:
+def plover_type(rule_type: str, modality: Modality, negated: bool = False) -> str:
     """Apply PLOVER's future-tense conventions to a rule's type.
 
     PLOVER codes promised or planned cooperation (CONSULT, SUPPORT, COOPERATE, AID "will …")
     as AGREE, and an announced future RETREAT as CONCEDE (ontology: AGREE, CONCEDE ambiguities);
     an announced coercive step is coded as the threat it is (CAMEO 13 "threaten" family).
+    A negated future ("will not send troops") is no promise and keeps the rule's type.
     """
-    if modality in FUTURE_MODALITIES:
+    if modality in FUTURE_MODALITIES and not negated:
         return FUTURE_TYPE.get(rule_type, rule_type)
     return rule_type
 

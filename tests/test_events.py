@@ -152,6 +152,10 @@ def test_future_cooperation_is_coded_agree_and_future_retreat_concede(rule_type:
     assert plover_type(rule_type, modality) == expected  # type: ignore[arg-type]
 
 
+def test_a_negated_promise_is_not_recoded() -> None:
+    assert plover_type("AID", "expected", negated=True) == "AID"
+
+
 # --------------------------------------------------------------------------- participants, time, quantity
 
 
