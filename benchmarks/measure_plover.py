@@ -180,9 +180,9 @@ def measure(records: Iterable[Mapping[str, Any]], convert: Convert | None = None
 def format_table(scores: Scores) -> str:
     """A plain-text report: overall figures, then one row per type."""
     lines = [
-        f"sentences {scores.sentences}  recall {scores.recall:.3f}  precision {scores.precision:.3f} "
-        f"(sentence precision {scores.sentence_precision:.3f})  source accuracy {scores.source_accuracy:.3f} "
-        f"({scores.source_correct}/{scores.source_checked})",
+        (f"sentences {scores.sentences}  recall {scores.recall:.3f}  precision {scores.precision:.3f} "
+         f"(sentence precision {scores.sentence_precision:.3f})  source accuracy {scores.source_accuracy:.3f} "
+         f"({scores.source_correct}/{scores.source_checked})"),
         f"{'type':<10} {'gold':>5} {'hits':>5} {'recall':>7} {'pred':>5} {'correct':>7} {'prec':>6}",
     ]
     for name in sorted(scores.per_type):

@@ -363,9 +363,9 @@ def nearest_time(tokens: Sequence[Token], trigger: tuple[int, int], reach: int =
 def match_quantity(tokens: Sequence[Token], start: int, end: int) -> QuantityMention | None:
     """A quantity inside the match, else one right next to it ("sent troops, about 10,000")."""
     for index in (*range(start, end), end, start - 1):
-        if 0 <= index < len(tokens) and tokens[index].kind == "quantity":
-            if isinstance(tokens[index].ref, QuantityMention):
-                return tokens[index].ref
+        ref = tokens[index].ref if 0 <= index < len(tokens) else None
+        if isinstance(ref, QuantityMention):
+            return ref
     return None
 
 

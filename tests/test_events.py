@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 from converter.events import (
     Candidate,
     Cue,
+    Voice,
     drop_governed,
     find_modality,
     match_events,
     match_participants,
     match_quantity,
     modality_cues,
-    Voice,
     nearest_time,
     passive_roles,
     plover_type,
@@ -62,7 +62,7 @@ def event(kind: str, start: int, end: int, *, source: str | None = None) -> Even
 
 class ParticipantFactory:
     @staticmethod
-    def source(key: str):  # noqa: ANN205 - tiny test helper
+    def source(key: str):
         from converter.model import Participant
 
         return Participant("source", key, Span(0, 1))
@@ -260,14 +260,14 @@ def test_a_clause_break_or_an_own_source_keeps_the_second_event() -> None:
 
 
 @pytest.fixture(scope="module")
-def pipeline():  # noqa: ANN201 - returns a small closure
+def pipeline():
     from converter.mentions import find_mentions
     from converter.rules import load_rules
     from converter.segment import segment
 
     rules = load_rules()
 
-    def run(text: str):  # noqa: ANN202
+    def run(text: str):
         segments = segment(text)
         mentions = find_mentions(segments, rules.lexicon, None)
         names = {a.key: a.name for a in mentions.actors}

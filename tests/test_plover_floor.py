@@ -32,7 +32,7 @@ def _benchmark() -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def scores():  # noqa: ANN201 - the benchmark's Scores
+def scores():
     bench = _benchmark()
     return bench.measure(bench.load_records(DATA))
 
