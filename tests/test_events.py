@@ -302,6 +302,11 @@ def test_a_threatened_action_is_not_coded_as_done(pipeline) -> None:
     assert [e.type for e, _ in found] == ["THREATEN"]
 
 
+def test_the_same_text_always_gives_the_same_events(pipeline) -> None:
+    text = "Mali expelled the French ambassador. Tunisia may send troops to Libya on Monday."
+    assert pipeline(text) == pipeline(text)
+
+
 def test_sentences_without_events_give_none(pipeline) -> None:
     assert pipeline("The weather in Lisbon was mild.") == []
 
