@@ -391,17 +391,19 @@ def _specificity(candidate: Candidate) -> tuple[int, int, int, int, int, Span]:
 
 
 def drop_governed(candidates: Sequence[Candidate], tokens: Sequence[Token], breaks: frozenset[str]) -> list[Candidate]:
-    """Drop source-less events that are the complement of a verbal act in the same clause.
+    """Drop events that are the complement of a verbal act in the same clause.
 
     "Israel threatened to ban voting" is one THREATEN: the ban is what is threatened, not a
-    COERCE that happened. An event with its own source stays ("X rejected the plan and Y attacked").
+    COERCE that happened; in "China demanded that the Philippines withdraw" nothing was withdrawn.
+    A clause break keeps the second event ("X rejected the plan and Y attacked"), and verbal acts
+    never govern each other ("urged X to reject the deal" keeps both).
     """
     governors = [c for c in candidates if c.event.type in GOVERNING_TYPES]
     return [c for c in candidates if not any(_governs(g, c, tokens, breaks) for g in governors)]
 
 
 def _governs(governor: Candidate, candidate: Candidate, tokens: Sequence[Token], breaks: frozenset[str]) -> bool:
-    if governor is candidate or any(p.role == "source" for p in candidate.event.participants):
+    if governor is candidate or candidate.event.type in GOVERNING_TYPES:
         return False
     gap_start, gap_end = governor.trigger_tokens[1], candidate.trigger_tokens[0]
     if not 0 <= gap_end - gap_start <= GOVERNING_REACH:

@@ -247,13 +247,25 @@ def test_a_sourceless_complement_of_a_threat_is_dropped() -> None:
     assert drop_governed([threat, ban], toks, frozenset({"and"})) == [threat]
 
 
-def test_a_clause_break_or_an_own_source_keeps_the_second_event() -> None:
+def test_a_clause_break_keeps_the_second_event() -> None:
     toks = tokens_of(("Mali", actor("mali")), "rejected", "the", "plan", "and", "attacked")
     reject = candidate(event("REJECT", 5, 13, source="mali"), (1, 2))
-    attack = candidate(event("ASSAULT", 30, 38), (5, 6))
+    attack = candidate(event("ASSAULT", 30, 38, source="mali"), (5, 6))
     assert len(drop_governed([reject, attack], toks, frozenset({"and"}))) == 2
-    sourced = candidate(event("ASSAULT", 30, 38, source="mali"), (5, 6))
-    assert len(drop_governed([reject, sourced], toks, frozenset())) == 2
+
+
+def test_a_demanded_action_is_dropped_even_with_its_own_subject() -> None:
+    toks = tokens_of(("China", actor("china")), "demanded", "that", ("Manila", actor("manila")), "withdraw")
+    demand = candidate(event("REQUEST", 6, 14, source="china"), (1, 2))
+    withdraw = candidate(event("RETREAT", 27, 35, source="manila"), (4, 5))
+    assert drop_governed([demand, withdraw], toks, frozenset({"and"})) == [demand]
+
+
+def test_verbal_acts_do_not_govern_each_other() -> None:
+    toks = tokens_of(("Chad", actor("chad")), "urged", ("Mali", actor("mali")), "to", "reject", "the", "deal")
+    urge = candidate(event("REQUEST", 5, 10, source="chad"), (1, 2))
+    reject = candidate(event("REJECT", 20, 26), (4, 5))
+    assert len(drop_governed([urge, reject], toks, frozenset())) == 2
 
 
 # --------------------------------------------------------------------------- the shipped rules, end to end
