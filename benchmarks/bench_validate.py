@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from converter.jsonio import iter_records
-from converter.validate import (
+from converter.validation import (
     Summary,
     check_document,
     fast_validator,

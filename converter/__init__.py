@@ -24,6 +24,6 @@ def convert(text: str, **options: Any) -> dict[str, Any]:
 
 def validate(document: Any) -> list[Any]:
     """Return every schema and semantic issue of one document (an empty list when it is valid)."""
-    from converter.validate import check_document
+    from converter.validation import check_document
 
     return check_document(document)

@@ -17,7 +17,7 @@ from converter.mentions import find_mentions
 from converter.model import Claim, Event, Mentions, Segments
 from converter.rules import RuleSet, load_rules
 from converter.segment import segment
-from converter.validate import validate_document_or_raise
+from converter.validation import validate_document_or_raise
 
 
 @cache

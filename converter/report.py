@@ -4,7 +4,7 @@ A reporter sees results one at a time (``result``) and the totals once (``finish
 streaming formats (text, github) print as they go and memory stays constant; the document
 formats (json, sarif) keep only the issues, never the records. Chosen by name through one
 visible registry, ``REPORTER_BY_NAME``; ``aec rules lint`` can reuse them with any issue
-object that has the same fields as :class:`converter.validate.Issue`.
+object that has the same fields as :class:`converter.validation.Issue`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 from typing import IO, Any, Protocol
 
 from converter import __version__
-from converter.validate import Issue, RecordResult, Summary
+from converter.validation import Issue, RecordResult, Summary
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}

@@ -13,7 +13,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from converter.validate import schema_parts
+from converter.validation import schema_parts
 
 PARTS = schema_parts()
 

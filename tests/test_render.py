@@ -355,7 +355,7 @@ def test_seed_article_renders_every_span_exactly() -> None:
 
 
 def test_sample_document_follows_schema_v1() -> None:
-    from converter.validate import check_document
+    from converter.validation import check_document
 
     assert check_document(load_sample()) == []
 

@@ -12,7 +12,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from converter import model
-from converter.validate import (
+from converter.validation import (
     BASE_URI,
     BUNDLE_FILE,
     bundle_schema,
@@ -122,7 +122,7 @@ def test_bundle_is_self_contained() -> None:
 
 def test_regenerating_the_bundle_gives_the_committed_file() -> None:
     committed = (schema_dir() / BUNDLE_FILE).read_text(encoding="utf-8")
-    assert committed == bundle_text(), "run: python -m converter.validate --bundle"
+    assert committed == bundle_text(), "run: python -m converter.validation --bundle"
 
 
 def _enum(stem: str, *path: str) -> list[str]:

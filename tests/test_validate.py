@@ -16,7 +16,7 @@ import pytest
 from converter import jsonio
 from converter.commands import validate as command
 from converter.errors import OutputInvalidError
-from converter.validate import check_document, schema_dir, validate_document_or_raise
+from converter.validation import check_document, schema_dir, validate_document_or_raise
 
 DATASETS = Path(__file__).parent / "files" / "datasets"
 VALID_FILES = sorted(p for p in (DATASETS / "valid").iterdir())

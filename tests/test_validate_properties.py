@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies_documents import documents, json_values
 
-from converter.validate import bundle_schema, check_document, reference_validator, schema_parts
+from converter.validation import bundle_schema, check_document, reference_validator, schema_parts
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ITEM_STEMS = {"actors": "actor", "events": "event", "claims": "claim"}

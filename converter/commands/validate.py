@@ -16,7 +16,7 @@ from typing import Any
 
 from converter.jsonio import iter_records
 from converter.report import REPORTER_BY_NAME
-from converter.validate import Summary, validate_records
+from converter.validation import Summary, validate_records
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:

@@ -12,7 +12,7 @@ resolves to an item of the right kind, every span lies inside the text, ``end > 
 The schema is always loaded from the shipped files through a ``referencing`` registry:
 validation never touches the network.
 
-Run ``python -m converter.validate --bundle`` to regenerate ``schema/v1/aec.schema.json``.
+Run ``python -m converter.validation --bundle`` to regenerate ``schema/v1/aec.schema.json``.
 """
 
 from __future__ import annotations
@@ -511,7 +511,7 @@ def validate_paths(paths: Iterable[str]) -> Iterator[RecordResult]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m converter.validate")
+    parser = argparse.ArgumentParser(prog="python -m converter.validation")
     parser.add_argument("--bundle", action="store_true", help="regenerate schema/v1/aec.schema.json")
     parser.add_argument("--check", action="store_true", help="exit 1 if aec.schema.json is out of date")
     args = parser.parse_args(argv)
