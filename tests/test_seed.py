@@ -17,7 +17,7 @@ SEED = Path(__file__).resolve().parent.parent / "seeds" / "ap-north-korea-russia
 
 @cache
 def seed_document() -> dict[str, Any]:
-    return convert(SEED.read_text("utf-8"), published="2024-11-05", article_id="ap-north-korea-russia-troops")
+    return convert(SEED.read_text("utf-8"), published="2024-10-29", article_id="ap-north-korea-russia-troops")
 
 
 def actor_names(doc: dict[str, Any], refs: list[str]) -> set[str]:
@@ -45,7 +45,7 @@ def speaker_name(doc: dict[str, Any], claim: dict[str, Any]) -> str | None:
 def test_the_seed_document_validates_and_converts_identically_twice() -> None:
     doc = seed_document()
     assert validate(doc) == []
-    again = convert(SEED.read_text("utf-8"), published="2024-11-05", article_id="ap-north-korea-russia-troops")
+    again = convert(SEED.read_text("utf-8"), published="2024-10-29", article_id="ap-north-korea-russia-troops")
     assert again == doc
 
 
