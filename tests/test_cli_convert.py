@@ -88,3 +88,29 @@ def test_a_text_file_that_is_not_utf8_fails_with_its_name(tmp_path: Path, capsys
     (tmp_path / "latin.txt").write_bytes("Caf\xe9 au lait".encode("latin-1"))
     code, _, err = run(["convert", str(tmp_path / "latin.txt")], capsys)
     assert code == 1 and "latin.txt" in err and "UTF-8" in err
+
+
+def test_a_user_rule_folder_replaces_a_shipped_rule_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from converter.pipeline import default_ruleset
+
+    monkeypatch.delenv("AEC_RULES", raising=False)
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "consult.yaml").write_text(
+        "kind: events\nid: events.consult\ndescription: a user's version\nrules:\n"
+        "  - id: visit\n    version: 7\n    status: experimental\n    description: visits, user version\n"
+        "    type: CONSULT\n    mode: visit\n    pattern: \"$source ..4 ~visit $target\"\n"
+        "    examples:\n      match:\n        - text: \"Ruritania's foreign minister visited Moscow.\"\n"
+        "          expect: {type: CONSULT}\n      no_match: [\"The museum had few visitors.\"]\n",
+        "utf-8",
+    )
+    (tmp_path / "a.txt").write_text("President Emmanuel Macron visited Germany on Monday.", "utf-8")
+    try:
+        code, out, err = run(["convert", str(tmp_path / "a.txt"), "--rules", str(tmp_path / "rules")], capsys)
+    finally:
+        monkeypatch.delenv("AEC_RULES", raising=False)
+        default_ruleset.cache_clear()
+    assert code == 0 and "events.consult.visit" in err and "replaces" in err
+    versions = {(e["rule"]["id"], e["rule"]["version"]) for e in json.loads(out)["events"]}
+    assert ("events.consult.visit", 7) in versions

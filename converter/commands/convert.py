@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -44,10 +45,14 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--errors", metavar="FILE", help="also write a JSONL report of the records that failed")
     parser.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, help="reject texts longer than this (default %(default)s)")
     parser.add_argument("--html", metavar="FILE", help="also write an HTML view (single article; with a folder output, one per article)")
+    parser.add_argument("--rules", metavar="DIR", action="append", default=[],
+                        help="extra rule folder: adds rules, or replaces shipped ones with the same id (repeatable; "
+                        "also $AEC_RULES)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
 
 
 def run(args: argparse.Namespace) -> int:
+    _use_rule_dirs(args.rules)
     paths = expand_inputs(args.inputs)
     if not paths:
         raise InputError("no .txt or .jsonl files found", Location(path=", ".join(args.inputs)))
@@ -58,6 +63,24 @@ def run(args: argparse.Namespace) -> int:
     if not batch:
         return _run_single(records, args)
     return _run_jsonl(records, args)
+
+
+def _use_rule_dirs(directories: list[str]) -> None:
+    """Put --rules folders on $AEC_RULES, so worker processes load the same rules; load once here to
+    report errors early and say which shipped rules the user's rules replace."""
+    if not directories:
+        return
+    for directory in directories:
+        if not Path(directory).is_dir():
+            raise InputError("rule folder not found", Location(path=directory))
+    from converter.pipeline import default_ruleset
+    from converter.rules import RULES_ENV
+
+    existing = [d for d in os.environ.get(RULES_ENV, "").split(os.pathsep) if d]
+    os.environ[RULES_ENV] = os.pathsep.join([*directories, *existing])
+    default_ruleset.cache_clear()
+    for notice in default_ruleset().notices:
+        print(f"aec convert: {notice}", file=sys.stderr)
 
 
 def _stdin_is_jsonl(paths: list[str]) -> bool:
