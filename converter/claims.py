@@ -37,7 +37,7 @@ from converter.model import (
     Span,
     Token,
 )
-from converter.pattern import normalize
+from converter.pattern import ACTOR, DISPATCH, JMP, KIND, MATCH, SPLIT, WORDS, Pattern, normalize
 from converter.tokens import sentence_tokens
 
 PRECEDENCE: tuple[str, ...] = (
@@ -128,6 +128,21 @@ def load_lists(wordlists: Mapping[str, Any]) -> Lists:
     return Lists(hedges, order, _phrases(wordlists, "negated_speech"),
                  _phrases(wordlists, "passive_auxiliaries"), _phrases(wordlists, "discourse_openers"),
                  _phrases(wordlists, "non_clause_starts"), hedge_index(hedges))
+
+
+_LISTS: dict[int, tuple[Mapping[str, Any], Lists]] = {}
+
+
+def cached_lists(wordlists: Mapping[str, Any]) -> Lists:
+    """:func:`load_lists` once per lexicon (a ruleset is loaded once and used for every article)."""
+    cached = _LISTS.get(id(wordlists))
+    if cached is not None and cached[0] is wordlists:
+        return cached[1]
+    lists = load_lists(wordlists)
+    if len(_LISTS) > 16:
+        _LISTS.clear()
+    _LISTS[id(wordlists)] = (wordlists, lists)
+    return lists
 
 
 # --------------------------------------------------------------------------- token streams
@@ -337,6 +352,96 @@ def _lone_quote(tokens: Sequence[Token], start: int, end: int) -> Quote | None:
     return None
 
 
+# --------------------------------------------------------------------------- prefilter
+
+
+Needs = tuple[tuple[str, frozenset[str]], ...]
+"""What a pattern cannot match without: ("word", W) = some token whose normalized text is in W;
+("kind", K) = some token whose kind is in K. Every entry must hold for a match to be possible."""
+
+
+@dataclass(frozen=True)
+class Present:
+    """The normalized words and token kinds of one token stream, for :func:`needs` checks."""
+
+    words: frozenset[str]
+    kinds: frozenset[str]
+
+    @classmethod
+    def of(cls, tokens: Sequence[Token]) -> Present:
+        return cls(frozenset(normalize(t.text) for t in tokens), frozenset(t.kind for t in tokens))
+
+    def satisfies(self, needs: Needs) -> bool:
+        """False only when the pattern provably cannot match here (so skipping it changes nothing)."""
+        return all(not (self.kinds if field == "kind" else self.words).isdisjoint(allowed)
+                   for field, allowed in needs)
+
+
+_NEEDS: dict[int, tuple[Pattern, Needs]] = {}
+
+
+def needs(pattern: Pattern) -> Needs:
+    """The tokens every match of ``pattern`` must consume, computed once per compiled pattern.
+
+    Why: running each rule's VM on every sentence was most of this stage's time, while a claim
+    rule is anchored on a reporting verb, a quote or an actor that most sentences lack. A consuming
+    test is required when no path from the start to MATCH avoids it (it dominates MATCH); the same
+    test written twice (a word list in two branches) is checked as one, so either copy counts;
+    assertions are treated as always passing, which only adds paths, so the test stays sound.
+    """
+    cached = _NEEDS.get(id(pattern))
+    if cached is not None and cached[0] is pattern:
+        return cached[1]
+    program = pattern.program
+    groups: dict[tuple[str, frozenset[str]], set[int]] = {}
+    for pc, need in _consuming(program):
+        groups.setdefault(need, set()).add(pc)
+    found = tuple(need for need, pcs in groups.items() if not _reaches_match(program, pcs))
+    _NEEDS[id(pattern)] = (pattern, found)
+    return found
+
+
+def _consuming(program: Sequence[Any]) -> Iterable[tuple[int, tuple[str, frozenset[str]]]]:
+    """Each token test of the program that names words or a kind (ANY accepts every token)."""
+    for pc, ins in enumerate(program):
+        if ins.op == WORDS:
+            yield pc, ("word", frozenset(ins.arg))
+        elif ins.op == DISPATCH:
+            yield pc, ("word", frozenset(ins.arg))
+        elif ins.op == KIND:
+            yield pc, ("kind", frozenset({ins.arg}))
+        elif ins.op == ACTOR:
+            yield pc, ("kind", frozenset({"actor"}))
+
+
+def _successors(program: Sequence[Any], pc: int) -> Iterable[int]:
+    ins = program[pc]
+    if ins.op == MATCH:
+        return ()
+    if ins.op == SPLIT:
+        return (ins.x, ins.y)
+    if ins.op == JMP:
+        return (ins.x,)
+    if ins.op == DISPATCH:
+        return tuple(target for target in ins.arg.values() if target >= 0)
+    return (pc + 1,)
+
+
+def _reaches_match(program: Sequence[Any], blocked: set[int]) -> bool:
+    """Whether MATCH is reachable from the start without passing any instruction in ``blocked``."""
+    seen = set(blocked)
+    stack = [0]
+    while stack:
+        pc = stack.pop()
+        if pc in seen:
+            continue
+        seen.add(pc)
+        if program[pc].op == MATCH:
+            return True
+        stack.extend(_successors(program, pc))
+    return False
+
+
 # --------------------------------------------------------------------------- sentence rules
 
 
@@ -349,10 +454,12 @@ def ranked_rules(ruleset: Any) -> RankedRules:
 def sentence_candidates(ctx: Context) -> list[Candidate]:
     """Indirect, according-to and unattributed rules, one sentence at a time."""
     found: list[Candidate] = []
+    rules = [(rank, rule, needs(rule.pattern)) for rank, rule in ctx.rules if not rule.id.startswith(QUOTE_PREFIX)]
     for sentence in ctx.segments.sentences:
         tokens = window_tokens(ctx.segments, ctx.table, (sentence,))
-        for rank, rule in ctx.rules:
-            if rule.id.startswith(QUOTE_PREFIX):
+        present = Present.of(tokens)
+        for rank, rule, need in rules:
+            if not present.satisfies(need):
                 continue
             for match in rule.pattern.find_all(tokens, mentions=ctx.mentions):
                 candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists)
@@ -397,8 +504,9 @@ def attribute_quote(ctx: Context, quote: Quote) -> Candidate | None:
 
 def quote_matches(ctx: Context, quote: Quote, tokens: Sequence[Token]) -> Iterable[tuple[Candidate, int]]:
     """Every quote-rule match whose content is this quote, with the character offset where it ends."""
+    present = Present.of(tokens)
     for rank, rule in ctx.rules:
-        if not rule.id.startswith(QUOTE_PREFIX):
+        if not rule.id.startswith(QUOTE_PREFIX) or not present.satisfies(needs(rule.pattern)):
             continue
         for match in rule.pattern.find_all(tokens, mentions=ctx.mentions):
             candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists)
@@ -602,7 +710,7 @@ def attribute_claims(segments: Segments, mentions: Mentions, events: tuple[Event
         Claims sorted by content position, then rule id (deterministic).
     """
     lexicon = getattr(ruleset, "lexicon", None)
-    lists = load_lists(getattr(lexicon, "wordlists", {}) or {})
+    lists = cached_lists(getattr(lexicon, "wordlists", {}) or {})
     ctx = Context(segments, mentions, token_table(segments, mentions), lists, ranked_rules(ruleset))
     candidates = quote_candidates(ctx) + sentence_candidates(ctx)
     orphans = [c for c in candidates if is_orphan(c)]
