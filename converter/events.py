@@ -13,8 +13,9 @@ same trigger words only the most specific one is kept.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+import warnings
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from converter.model import (
@@ -31,6 +32,7 @@ from converter.model import (
     TimeMention,
     Token,
 )
+from converter.pattern import Budget
 from converter.tokens import sentence_tokens
 
 if TYPE_CHECKING:  # imported for annotations only: rules.py imports the whole rule machinery
@@ -86,6 +88,40 @@ TIME_REACH = 8
 
 NEGATED: Modality = "negated"
 ASSERTED: Modality = "asserted"
+REPORTED: Modality = "reported"
+DENIED: Modality = "denied"
+
+REPORTING_LISTS: tuple[str, ...] = ("reporting_verbs", "participle_cues")
+"""Word lists (rules/lexicon/reporting_verbs.yaml) of verbs whose complement is reported speech:
+an event after one of them in the same sentence ("Seoul said Pyongyang sent troops") is reported."""
+
+CLOSING_LISTS: tuple[str, ...] = ("reporting_verbs", "quote_verbs")
+"""Word lists of verbs that close a sentence with its attribution ("…, officials said.")."""
+
+ACCORDING_LIST = "according_to_phrases"
+"""Word list of prepositional source phrases ("according to X")."""
+
+SPEAKER_LISTS: tuple[str, ...] = ("group_speakers", "speaker_heads", "speech_nouns")
+"""Word lists of nouns that name a source without a named actor ("officials", "a statement")."""
+
+TAILS_LIST = "attribution_tails"
+"""Word list of words that may follow a closing reporting verb ("said on Monday", "said in")."""
+
+OPENERS_LIST = "discourse_openers"
+"""Word list of connectives ("and", "but"): after one, a reporting verb opens a new clause."""
+
+PASSIVE_SPEECH_LIST = "passive_auxiliaries"
+"""Word list of words before a reporting verb that make it no speech act ("is reported to")."""
+
+STANCE_MODALITY: Mapping[str, Modality] = {"negative": "denied"}
+"""A reporting verb's ``stance`` attribute → the modality of the events it governs ("denied that
+it had sent troops" is ``denied``); every other stance gives ``reported``."""
+
+SPEAKER_REACH = 4
+"""How many tokens after "according to" the named source must start."""
+
+CLOSING_REACH = 6
+"""How many tokens the speaker of a closing attribution ("…, the foreign ministry said") may take."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +148,41 @@ class Voice:
 
 
 @dataclass(frozen=True)
+class Governors:
+    """Word lists that tell whether a clause is reported or denied speech, read from the lexicon.
+
+    ``verbs`` maps each reporting verb or phrase (lower-cased words) to the modality of what it
+    governs; ``closing`` holds the verbs that may end a sentence with its attribution.
+    """
+
+    verbs: Mapping[tuple[str, ...], Modality] = field(default_factory=dict)
+    closing: frozenset[tuple[str, ...]] = frozenset()
+    according: frozenset[tuple[str, ...]] = frozenset()
+    speakers: frozenset[tuple[str, ...]] = frozenset()
+    tails: frozenset[str] = frozenset()
+    openers: frozenset[str] = frozenset()
+    passive: frozenset[str] = frozenset()
+
+    @property
+    def longest(self) -> int:
+        """The most words any phrase has: how far back a phrase match must look."""
+        phrases = [*self.verbs, *self.closing, *self.according, *self.speakers]
+        return max((len(p) for p in phrases), default=1)
+
+
+@dataclass
+class EventResult:
+    """Events plus the warnings matching produced (rules stopped by their step budget)."""
+
+    events: tuple[Event, ...]
+    warnings: list[str] = field(default_factory=list)
+
+
+class RuleBudgetWarning(UserWarning):
+    """An event rule ran out of its per-article step budget; its later matches were skipped."""
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A rule match before conflicts between rules are resolved."""
 
@@ -126,6 +197,10 @@ class Candidate:
 def match_events(segments: Segments, mentions: Mentions, ruleset: RuleSet) -> tuple[Event, ...]:
     """Apply every event rule to every sentence and return the events in text order.
 
+    A rule that exhausts its per-article step budget (``pattern.Budget``, ``AEC_STEP_BUDGET``) is
+    stopped for the rest of the article and a :class:`RuleBudgetWarning` is issued; use
+    :func:`match_events_with_warnings` to get those warnings as data instead.
+
     Args:
         segments: stage-1 output; each sentence is matched on its own.
         mentions: stage-2 output; actors, times and quantities become single tokens.
@@ -134,17 +209,60 @@ def match_events(segments: Segments, mentions: Mentions, ruleset: RuleSet) -> tu
     Returns:
         Events sorted by trigger position, then type and rule id (deterministic).
     """
+    result = match_events_with_warnings(segments, mentions, ruleset)
+    for message in result.warnings:
+        warnings.warn(message, RuleBudgetWarning, stacklevel=2)
+    return result.events
+
+
+def match_events_with_warnings(segments: Segments, mentions: Mentions, ruleset: RuleSet) -> EventResult:
+    """:func:`match_events`, returning the budget warnings (one per stopped rule) with the events."""
     wordlists = _wordlists(ruleset)
     cues = modality_cues(wordlists)
     breaks = word_set(wordlists, BREAKS_LIST)
     voice = Voice(word_set(wordlists, PASSIVE_LIST), tuple(sorted(word_set(wordlists, ACTIVE_SUFFIX_LIST))))
+    governors = load_governors(wordlists)
+    budgets: dict[str, Budget] = {}
     events: list[Event] = []
     for sentence in segments.sentences:
         tokens = tuple(sentence_tokens(sentence, mentions))
-        candidates = sentence_candidates(sentence, tokens, mentions, ruleset.events, cues, voice)
+        candidates = sentence_candidates(sentence, tokens, mentions, ruleset.events, cues, voice, budgets, governors)
         kept = drop_governed(resolve_conflicts(candidates), tokens, breaks)
         events.extend(c.event for c in kept)
-    return tuple(sorted(events, key=event_sort_key))
+    stopped = [
+        f"{rule_id}: step budget of {budget.limit} exceeded; matches after that point were skipped"
+        for rule_id, budget in sorted(budgets.items())
+        if budget.exceeded
+    ]
+    return EventResult(tuple(sorted(events, key=event_sort_key)), stopped)
+
+
+def load_governors(wordlists: Mapping[str, Any]) -> Governors:
+    """Read the reporting-speech word lists that decide whether a clause is reported or denied."""
+    verbs: dict[tuple[str, ...], Modality] = {}
+    for name in REPORTING_LISTS:
+        wordlist = wordlists.get(name)
+        for entry in getattr(wordlist, "entries", ()):
+            stance = _entry_attrs(entry).get("stance", "")
+            verbs.setdefault(_entry_words(entry), STANCE_MODALITY.get(stance, REPORTED))
+    return Governors(
+        verbs={words: modality for words, modality in verbs.items() if words},
+        closing=phrase_set(wordlists, CLOSING_LISTS),
+        according=phrase_set(wordlists, (ACCORDING_LIST,)),
+        speakers=phrase_set(wordlists, SPEAKER_LISTS),
+        tails=word_set(wordlists, TAILS_LIST),
+        openers=word_set(wordlists, OPENERS_LIST),
+        passive=word_set(wordlists, PASSIVE_SPEECH_LIST),
+    )
+
+
+def phrase_set(wordlists: Mapping[str, Any], names: Iterable[str]) -> frozenset[tuple[str, ...]]:
+    """Every entry of the named word lists as a tuple of lower-cased words."""
+    phrases: set[tuple[str, ...]] = set()
+    for name in names:
+        wordlist = wordlists.get(name)
+        phrases.update(_entry_words(entry) for entry in getattr(wordlist, "entries", ()))
+    return frozenset(p for p in phrases if p)
 
 
 def _wordlists(ruleset: RuleSet) -> Mapping[str, Any]:
@@ -191,12 +309,22 @@ def sentence_candidates(
     rules: Iterable[Any],
     cues: Sequence[Cue],
     voice: Voice = Voice(),
+    budgets: MutableMapping[str, Budget] | None = None,
+    governors: Governors | None = None,
 ) -> list[Candidate]:
-    """Every match of every rule in one sentence, each already built into an Event."""
+    """Every match of every rule in one sentence, each already built into an Event.
+
+    ``budgets`` maps rule ids to their step budgets for the whole article (created on first use),
+    so one pathological rule cannot stall an article; a stopped rule is skipped from then on.
+    """
     found: list[Candidate] = []
+    budgets = {} if budgets is None else budgets
     for order, rule in enumerate(rules):
-        for match in rule.pattern.find_all(tokens, mentions=mentions):
-            candidate = build_candidate(sentence, tokens, rule, match, cues, order, voice)
+        budget = budgets.setdefault(rule.id, Budget())
+        if budget.exceeded:
+            continue
+        for match in rule.pattern.find_all(tokens, mentions=mentions, budget=budget):
+            candidate = build_candidate(sentence, tokens, rule, match, cues, order, voice, governors)
             if candidate is not None:
                 found.append(candidate)
     return found
@@ -210,6 +338,7 @@ def build_candidate(
     cues: Sequence[Cue],
     order: int,
     voice: Voice = Voice(),
+    governors: Governors | None = None,
 ) -> Candidate | None:
     """Turn one pattern match into a candidate Event; None when the match has no trigger words."""
     trigger = trigger_range(tokens, match)
@@ -220,6 +349,8 @@ def build_candidate(
     if source is not None and source[1] <= trigger[0] and voice.is_passive(tokens, trigger[0]):
         participants = passive_roles(participants)
     modality, negated = find_modality(tokens, trigger[0], cues)
+    if modality in (ASSERTED, NEGATED) and governors is not None:
+        modality = governing_modality(tokens, trigger, governors) or modality
     if getattr(rule, "modality", None):
         modality = rule.modality
     event = Event(
@@ -331,6 +462,100 @@ def find_modality(tokens: Sequence[Token], trigger_start: int, cues: Sequence[Cu
     return modality or (NEGATED if negated else ASSERTED), negated
 
 
+def governing_modality(tokens: Sequence[Token], trigger: tuple[int, int], governors: Governors) -> Modality | None:
+    """``reported`` or ``denied`` when the trigger sits in the complement of a speech act.
+
+    Three frames, all read from the reporting word lists: a reporting verb earlier in the sentence
+    ("Seoul said Pyongyang sent troops", "denied that it had sent"), a source phrase anywhere
+    ("according to officials, …"), and a closing attribution after the trigger ("…, X said.").
+    A nearer cue of its own (modality_cues) is applied first by the caller and wins over this.
+    """
+    words = [t.lower if t.kind == "word" else "" for t in tokens]
+    earlier = reporting_verb_before(tokens, words, trigger[0], governors)
+    if earlier is not None:
+        return earlier
+    if according_to_source(tokens, words, governors) or closing_attribution(tokens, words, trigger[1], governors):
+        return REPORTED
+    return None
+
+
+def reporting_verb_before(
+    tokens: Sequence[Token], words: Sequence[str], trigger_start: int, governors: Governors
+) -> Modality | None:
+    """The modality given by the nearest reporting verb before the trigger that is a speech act.
+
+    A verb right after a passive auxiliary ("is reported to") is a hedge, left to modality_cues.
+    """
+    for end in range(trigger_start, 0, -1):
+        for size in range(min(governors.longest, end), 0, -1):
+            phrase = tuple(words[end - size : end])
+            modality = governors.verbs.get(phrase)
+            if modality is None:
+                continue
+            before = end - size - 1
+            if before >= 0 and words[before] in governors.passive:
+                break
+            return modality
+    return None
+
+
+def according_to_source(tokens: Sequence[Token], words: Sequence[str], governors: Governors) -> bool:
+    """True when the sentence names its source with a phrase like "according to" + a speaker.
+
+    The speaker must follow within ``SPEAKER_REACH`` tokens: an actor, or a source noun such as
+    "officials" or "a statement" ("according to the plan" is no attribution).
+    """
+    for start in range(len(words)):
+        for phrase in governors.according:
+            if tuple(words[start : start + len(phrase)]) != phrase:
+                continue
+            after = start + len(phrase)
+            if speaker_within(tokens, words, after, after + SPEAKER_REACH, governors):
+                return True
+    return False
+
+
+def speaker_within(tokens: Sequence[Token], words: Sequence[str], start: int, stop: int, governors: Governors) -> bool:
+    """True when an actor token or a source noun starts within ``tokens[start:stop]`` before any punctuation."""
+    for index in range(start, min(stop, len(tokens))):
+        if tokens[index].kind == "punct":
+            return False
+        if tokens[index].kind == "actor":
+            return True
+        if any(tuple(words[index : index + len(p)]) == p for p in governors.speakers):
+            return True
+    return False
+
+
+def closing_attribution(tokens: Sequence[Token], words: Sequence[str], trigger_end: int, governors: Governors) -> bool:
+    """True for a closing attribution after the trigger: "…, officials said (on Monday)." / "…, said Lee."
+
+    After a comma come at most ``CLOSING_REACH`` speaker tokens (no punctuation, no connective such
+    as "and", which would open a new clause), a closing reporting verb, and then nothing, a tail
+    word ("on", "in"), punctuation, or the inverted speaker.
+    """
+    for comma in range(trigger_end, len(tokens)):
+        if tokens[comma].kind != "punct":
+            continue
+        for verb_start in range(comma + 1, min(comma + 2 + CLOSING_REACH, len(tokens))):
+            between = range(comma + 1, verb_start)
+            if any(tokens[i].kind == "punct" or words[i] in governors.openers for i in between):
+                break
+            for phrase in governors.closing:
+                verb_end = verb_start + len(phrase)
+                if tuple(words[verb_start:verb_end]) == phrase and _closes(tokens, words, verb_end, governors):
+                    return True
+    return False
+
+
+def _closes(tokens: Sequence[Token], words: Sequence[str], index: int, governors: Governors) -> bool:
+    if index >= len(tokens):
+        return True
+    token = tokens[index]
+    return token.kind in ("punct", "actor", "time") or words[index] in governors.tails or speaker_within(
+        tokens, words, index, index + 1, governors)
+
+
 def cue_ending_at(words: Sequence[str], lower: int, end: int, cues: Sequence[Cue]) -> Cue | None:
     """The longest cue whose words end just before token ``end`` and start at or after ``lower``."""
     for cue in cues:
@@ -395,15 +620,16 @@ def drop_governed(candidates: Sequence[Candidate], tokens: Sequence[Token], brea
 
     "Israel threatened to ban voting" is one THREATEN: the ban is what is threatened, not a
     COERCE that happened; in "China demanded that the Philippines withdraw" nothing was withdrawn.
-    A clause break keeps the second event ("X rejected the plan and Y attacked"), and verbal acts
-    never govern each other ("urged X to reject the deal" keeps both).
+    A clause break keeps the second event ("X rejected the plan and Y attacked"), verbal acts
+    never govern each other ("urged X to reject the deal" keeps both), and a denied event is kept
+    with its modality ("dismissed reports that Y attacked Z": the attack is what is denied).
     """
     governors = [c for c in candidates if c.event.type in GOVERNING_TYPES]
     return [c for c in candidates if not any(_governs(g, c, tokens, breaks) for g in governors)]
 
 
 def _governs(governor: Candidate, candidate: Candidate, tokens: Sequence[Token], breaks: frozenset[str]) -> bool:
-    if governor is candidate or candidate.event.type in GOVERNING_TYPES:
+    if governor is candidate or candidate.event.type in GOVERNING_TYPES or candidate.event.modality == DENIED:
         return False
     gap_start, gap_end = governor.trigger_tokens[1], candidate.trigger_tokens[0]
     if not 0 <= gap_end - gap_start <= GOVERNING_REACH:

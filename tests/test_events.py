@@ -357,3 +357,61 @@ def test_every_event_rule_example_passes() -> None:
 
 def test_there_is_one_rule_file_per_plover_type() -> None:
     assert {Path(f).stem.upper() for f in EVENT_RULE_FILES} == PLOVER_TYPES
+
+
+# --------------------------------------------------------------------------- governing clause, control frames, budget
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "modality"),
+    [
+        ("Seoul said Pyongyang sent 300 troops to Russia.", "AID", "reported"),
+        ("The Pentagon revealed that Iran has delivered missiles to Russia.", "AID", "reported"),
+        ("According to Ukrainian officials, Russia shelled Kharkiv on Monday.", "ASSAULT", "reported"),
+        ("Russia shelled Kharkiv on Monday, Ukrainian officials said.", "ASSAULT", "reported"),
+        ("Russia shelled Kharkiv overnight, said Volodymyr Zelenskyy.", "ASSAULT", "reported"),
+        ("Moscow denied that Russia shelled Kharkiv.", "ASSAULT", "denied"),
+        ("Kenya dismissed reports that Somalia attacked Ethiopia.", "ASSAULT", "denied"),
+        ("Serbia is accused of attacking Kosovo.", "ASSAULT", "alleged"),
+        ("Officials said Brazil may send troops to Haiti.", "AID", "possible"),
+        ("Russia shelled Kharkiv on Monday.", "ASSAULT", "asserted"),
+        ("According to the plan, Russia shelled Kharkiv.", "ASSAULT", "asserted"),
+        ("Russia shelled Kharkiv, and Ukraine said it would respond.", "ASSAULT", "asserted"),
+    ],
+)
+def test_the_governing_clause_sets_reported_or_denied(pipeline, text: str, kind: str, modality: str) -> None:
+    found = [e for e, _ in pipeline(text) if e.type == kind]
+    assert found and found[0].modality == modality, pipeline(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "source", "target"),
+    [
+        ("North Korea stands accused of supplying millions of artillery shells to Russia.", "AID", "North Korea",
+         "Russia"),
+        ("Iran has been accused of attacking Israel.", "ASSAULT", "Iran", "Israel"),
+        ("Belarus is believed to be sending weapons to Russia.", "AID", "Belarus", "Russia"),
+        ("Hamas is preparing to attack Israel.", "ASSAULT", "Hamas", "Israel"),
+    ],
+)
+def test_the_subject_of_a_control_frame_is_the_embedded_events_source(pipeline, text: str, kind: str,
+                                                                      source: str, target: str) -> None:
+    found = pipeline(text)
+    assert any(e.type == kind and roles.get("source") == source and roles.get("target") == target
+               for e, roles in found), found
+
+
+def test_a_rule_out_of_budget_is_stopped_with_a_warning(monkeypatch) -> None:
+    from converter.events import match_events_with_warnings
+    from converter.mentions import find_mentions
+    from converter.rules import load_rules
+    from converter.segment import segment
+
+    monkeypatch.setenv("AEC_STEP_BUDGET", "5")
+    rules = load_rules()
+    segments = segment("Ghana sent 300 troops to Liberia last year. Mali expelled the French ambassador.")
+    result = match_events_with_warnings(segments, find_mentions(segments, rules.lexicon, None), rules)
+    assert result.events == ()
+    assert result.warnings and all("step budget of 5 exceeded" in w for w in result.warnings)
+    monkeypatch.delenv("AEC_STEP_BUDGET")
+    assert match_events_with_warnings(segments, find_mentions(segments, rules.lexicon, None), rules).warnings == []
