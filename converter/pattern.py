@@ -15,6 +15,7 @@ greedy/lazy priorities wins (leftmost-first, like Perl/RE2 semantics).
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import os
 import re
@@ -46,8 +47,22 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 
 
 def normalize(text: str) -> str:
-    """Case- and apostrophe-fold a token or pattern word so ``Russia's`` == ``russia’s``."""
-    return text.lower().translate(_APOSTROPHES)
+    """Case- and apostrophe-fold a token or pattern word so ``Russia's`` == ``russia’s``.
+
+    Memoized: the same few thousand token texts recur in every article, and folding them once per
+    process instead of once per rule per sentence was a tenth of the pipeline's time.
+    """
+    folded = _FOLDED.get(text)
+    if folded is None:
+        folded = text.lower().translate(_APOSTROPHES)
+        if len(_FOLDED) >= _FOLDED_MAX:
+            _FOLDED.clear()
+        _FOLDED[text] = folded
+    return folded
+
+
+_FOLDED: dict[str, str] = {}
+_FOLDED_MAX = 200_000
 
 
 # --------------------------------------------------------------------------- word lists & inflections
@@ -590,6 +605,148 @@ class _Compiler:
         self.patch(split, x=enter if greedy else leave, y=leave if greedy else enter)
 
 
+# --------------------------------------------------------------------------- prefilter
+#
+# Most rules cannot match most sentences: "$source ..4 ~visit $target" needs a form of "visit" and an
+# actor. Running the VM to find that out cost three quarters of the pipeline, so every pattern carries,
+# computed once at compile time, what any match must contain: a conjunction of clauses, each a set of
+# token features of which at least one must occur. A token's features are its folded text and its kind
+# (written with a NUL prefix, so no word can collide with a kind).
+
+#: Prefix that turns a token kind into a feature (a folded word never contains NUL).
+KIND_MARK = "\x00"
+
+Clause = frozenset[str]
+
+
+def kind_feature(kind: str) -> str:
+    """The feature a token of ``kind`` contributes (``%actor``, ``$role`` … require it)."""
+    return KIND_MARK + kind
+
+
+def _clause_rank(clause: Clause) -> tuple[bool, int]:
+    """Selectivity, lower is better: word clauses beat kind clauses (nearly every sentence has an actor)."""
+    return (any(f.startswith(KIND_MARK) for f in clause), len(clause))
+
+
+def best_clause(clauses: Sequence[Clause]) -> Clause | None:
+    """The most selective clause (the one a rule index files the rule under), None when there is none."""
+    return min(clauses, key=_clause_rank) if clauses else None
+
+
+def requirements(node: Node, wordlists: Mapping[str, WordListLike], inflections: Inflections) -> tuple[Clause, ...]:
+    """What every match of ``node`` must contain, as clauses that must all intersect the sentence's features.
+
+    Sound by construction: a clause is only added when every path through ``node`` consumes a token
+    with one of its features, so a pattern whose clauses fail cannot match (an empty tuple: no filter).
+    """
+    if isinstance(node, Literal):
+        return (frozenset({node.text}),)
+    if isinstance(node, Lemma):
+        return (inflections.forms(node.lemma),)
+    if isinstance(node, WordListRef):
+        wordlist = wordlists.get(node.name)
+        return (frozenset(e[0] for e in _entries(wordlist)),) if wordlist is not None else ()
+    if isinstance(node, Slot):
+        return (frozenset({kind_feature("actor")}),)
+    if isinstance(node, Kind):
+        return (frozenset({kind_feature(node.kind)}),) if node.kind in _KINDS else ()
+    if isinstance(node, Seq):
+        found = [c for item in node.items for c in requirements(item, wordlists, inflections)]
+        return tuple(dict.fromkeys(found))
+    if isinstance(node, Alt):
+        picks = [best_clause(requirements(o, wordlists, inflections)) for o in node.options]
+        return () if any(p is None for p in picks) else (frozenset().union(*picks),)
+    if isinstance(node, Repeat):
+        return requirements(node.body, wordlists, inflections) if node.min > 0 else ()
+    if isinstance(node, Capture):
+        return requirements(node.body, wordlists, inflections)
+    return ()  # Gap and anything zero-width
+
+
+def first_features(program: Sequence[Instr]) -> frozenset[str] | None:
+    """The features the first token of any match must have, or None when a match may start anywhere.
+
+    Followed statically from pc 0 through every empty transition (assertions treated as passable, so
+    the set is a superset of what any position allows); reaching ANY or MATCH means no restriction.
+    """
+    out: set[str] = set()
+    seen: set[int] = set()
+    stack = [0]
+    while stack:
+        pc = stack.pop()
+        if pc in seen:
+            continue
+        seen.add(pc)
+        ins = program[pc]
+        if ins.op in (ANY, MATCH):
+            return None
+        if ins.op == WORDS:
+            out.update(ins.arg)
+        elif ins.op == DISPATCH:
+            out.update(ins.arg)
+        elif ins.op == KIND:
+            out.add(kind_feature(ins.arg))
+        elif ins.op == ACTOR:
+            out.add(kind_feature("actor"))
+        elif ins.op == SPLIT:
+            stack.extend((ins.y, ins.x))
+        elif ins.op == JMP:
+            stack.append(ins.x)
+        else:  # SAVE, ASSERT_*, TRIG_*: empty transitions to the next instruction
+            stack.append(pc + 1)
+    return frozenset(out)
+
+
+class TokenView:
+    """What every rule needs from one token sequence, computed once and shared by all rules.
+
+    ``norms`` (folded texts), ``kinds``, ``marks`` (kinds as features) and ``features`` (their union, for prefilters); actor types are
+    resolved on first use per ``Mentions``. Obtain one with :func:`token_view`.
+    """
+
+    __slots__ = ("_mentions", "_types", "features", "kinds", "marks", "norms", "tokens")
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.tokens = tokens
+        self.norms = [normalize(t.text) for t in tokens]
+        self.kinds = [t.kind for t in tokens]
+        self.marks = [kind_feature(k) for k in self.kinds]
+        self.features = frozenset(self.norms).union(self.marks)
+        self._mentions: Mentions | None = None
+        self._types: list[str | None] | None = None
+
+    def actor_types(self, mentions: Mentions | None) -> list[str | None]:
+        """The actor type of each actor token (None elsewhere), cached for the last ``mentions`` seen."""
+        if self._types is None or self._mentions is not mentions:
+            self._types = _actor_types(self.tokens, mentions)
+            self._mentions = mentions
+        return self._types
+
+
+#: Recent views by id(tokens); the entry keeps the tokens alive, so an id is never reused while cached.
+_VIEWS: dict[int, TokenView] = {}
+_VIEWS_MAX = 64
+
+
+def token_view(tokens: Sequence[Token]) -> TokenView:
+    """The shared :class:`TokenView` of ``tokens``.
+
+    Callers run a hundred rules over the same tuple in a row, so views of tuples are cached by identity
+    (a tuple cannot change); other sequences get a fresh view each time.
+    """
+    if not isinstance(tokens, tuple):
+        return TokenView(tokens)
+    view = _VIEWS.get(id(tokens))
+    if view is not None and view.tokens is tokens:
+        return view
+    view = TokenView(tokens)
+    if len(_VIEWS) >= _VIEWS_MAX:
+        _VIEWS.clear()
+    _VIEWS[id(tokens)] = view
+    return view
+
+
 # --------------------------------------------------------------------------- matching
 
 
@@ -635,6 +792,21 @@ class Pattern:
     words: frozenset[str] = frozenset()
     empty_lists: tuple[str, ...] = ()
     literals: frozenset[str] = frozenset()
+    #: What any match must contain (see :func:`requirements`); empty: no prefilter.
+    clauses: tuple[Clause, ...] = ()
+    #: The features a match's first token must have; None: a match may start at any token.
+    first: frozenset[str] | None = None
+
+    def could_match(self, features: frozenset[str] | set[str]) -> bool:
+        """False when ``features`` (a :attr:`TokenView.features`) lacks something every match needs.
+
+        Cheap (a few set intersections), and True whenever a match is possible, so a caller may skip the
+        pattern on False without changing any result.
+        """
+        for clause in self.clauses:
+            if clause.isdisjoint(features):
+                return False
+        return True
 
     @property
     def capture_names(self) -> tuple[str, ...]:
@@ -666,8 +838,12 @@ class Pattern:
             budget: step allowance, shared by all calls for one rule and one article; when exhausted,
                 returns the matches found so far and sets ``budget.exceeded``.
         """
+        view = token_view(tokens)
+        for clause in self.clauses:  # could_match, inlined: this runs for every rule on every sentence
+            if clause.isdisjoint(view.features):
+                return []
         budget = budget if budget is not None else Budget()
-        vm = _VM(self, tokens, _actor_types(tokens, mentions), budget)
+        vm = _VM(self, view, view.actor_types(mentions), budget)
         found: list[Match] = []
         pos = 0
         try:
@@ -743,17 +919,25 @@ def _closure(prog: Sequence[Instr], pc: int, caps: tuple[int, ...], pos: int, n:
 class _VM:
     """Pike VM over one token sequence; :meth:`run` finds the leftmost-first match at or after a position."""
 
-    def __init__(self, pattern: Pattern, tokens: Sequence[Token], types: list[str | None], budget: Budget) -> None:
+    def __init__(self, pattern: Pattern, view: TokenView, types: list[str | None], budget: Budget) -> None:
         self.prog = pattern.program
         self.pattern = pattern
-        self.norm = [normalize(t.text) for t in tokens]
-        self.kinds = [t.kind for t in tokens]
+        self.norm = view.norms
+        self.kinds = view.kinds
         self.types = types
-        self.n = len(tokens)
+        self.n = len(view.norms)
         self.budget = budget
         self.mark = [0] * len(self.prog)
         self.gen = 0
         self.empty = (_UNSET,) * pattern.nslots
+        self.starts = _start_positions(pattern.first, view)
+
+    def next_start(self, pos: int) -> int:
+        """The first position >= ``pos`` where a match may start (-1 if none); every position when unfiltered."""
+        if self.starts is None:
+            return pos
+        i = bisect.bisect_left(self.starts, pos)
+        return self.starts[i] if i < len(self.starts) else -1
 
     def spend(self, steps: int) -> None:
         self.budget.used += steps
@@ -791,6 +975,10 @@ class _VM:
 
     def run(self, start: int) -> tuple[int, ...] | None:
         n, prog, mark = self.n, self.prog, self.mark
+        start = self.next_start(start)
+        if start < 0:
+            return None
+        allowed = self.starts_set
         matched: tuple[int, ...] | None = None
         clist: list[Thread] = []
         self.gen += 1
@@ -813,10 +1001,30 @@ class _VM:
                 break
             pos += 1
             if matched is None:
-                steps += self.seed(nlist, pos)
+                if allowed is None or pos in allowed:
+                    steps += self.seed(nlist, pos)
+                elif not nlist:  # nothing alive: jump to where a match can start next
+                    pos = self.next_start(pos)
+                    if pos < 0:
+                        self.spend(steps)
+                        return None
+                    self.gen += 1
+                    steps += self.seed(nlist, pos)
             self.spend(steps)
             clist = nlist
         return matched
+
+    @cached_property
+    def starts_set(self) -> frozenset[int] | None:
+        return None if self.starts is None else frozenset(self.starts)
+
+
+def _start_positions(first: frozenset[str] | None, view: TokenView) -> list[int] | None:
+    """Token positions whose text or kind is in ``first`` (sorted); None when unrestricted."""
+    if first is None:
+        return None
+    marks = view.marks
+    return [i for i, word in enumerate(view.norms) if word in first or marks[i] in first]
 
 
 # --------------------------------------------------------------------------- public entry point
@@ -845,7 +1053,8 @@ def compile_pattern(src: str, wordlists: Mapping[str, WordListLike], inflections
     compiler = _Compiler(src, wordlists, inflections, where)
     program = compiler.program(tree)
     pattern = Pattern(src, tuple(program), dict(compiler.slots), frozenset(compiler.words),
-                      tuple(compiler.empty_lists), frozenset(compiler.literals))
+                      tuple(compiler.empty_lists), frozenset(compiler.literals),
+                      requirements(tree, wordlists, inflections), first_features(program))
     if len(_COMPILED) > _COMPILED_MAX:
         _COMPILED.clear()
     _COMPILED[key] = pattern
