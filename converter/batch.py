@@ -11,6 +11,7 @@ import gzip
 import io
 import json
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -218,8 +219,14 @@ def convert_record(record: Record) -> Outcome:
 
 
 def _warm_worker() -> None:
-    """Load rules and grammars once per worker process, not once per article."""
+    """Load rules and grammars once per worker process, not once per article.
+
+    Workers ignore Ctrl-C: the parent process decides how to stop (cancel pending work, keep the
+    lines already written), so an interrupt never prints a traceback from every worker.
+    """
     from converter.pipeline import default_ruleset
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     try:
         default_ruleset()
@@ -247,12 +254,16 @@ def convert_all(
     if warm_up is None and convert_one is convert_record:
         warm_up = _warm_worker
     with ProcessPoolExecutor(max_workers=jobs, initializer=warm_up) as pool:
-        for item in items:
-            window.append(_bad_outcome(item) if isinstance(item, BadRecord) else pool.submit(convert_one, item))
-            if len(window) >= 4 * jobs:
+        try:
+            for item in items:
+                window.append(_bad_outcome(item) if isinstance(item, BadRecord) else pool.submit(convert_one, item))
+                if len(window) >= 4 * jobs:
+                    yield _result(window.popleft())
+            while window:
                 yield _result(window.popleft())
-        while window:
-            yield _result(window.popleft())
+        except (KeyboardInterrupt, GeneratorExit):
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
 
 def _bad_outcome(bad: BadRecord) -> Outcome:

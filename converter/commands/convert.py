@@ -115,7 +115,7 @@ def _run_jsonl(records: Iterator[Any], args: argparse.Namespace) -> int:
     done = _existing_ids(args.output) if args.resume and args.output else set()
     pending = (r for r in records if not (isinstance(r, Record) and r.id in done))
     failures = 0
-    with _open_output(args.output, append=bool(done)) as out, _Progress(args.quiet) as progress:
+    with _open_output(args.output, append=bool(done)) as out, _Progress(args.quiet, _known_total(args)) as progress:
         for outcome in convert_all(pending, jobs=args.jobs or default_jobs()):
             if outcome.error is not None:
                 failures += 1
@@ -131,7 +131,7 @@ def _run_to_folder(records: Iterator[Any], args: argparse.Namespace) -> int:
     folder = Path(args.output)
     folder.mkdir(parents=True, exist_ok=True)
     failures = 0
-    with _Progress(args.quiet) as progress:
+    with _Progress(args.quiet, _known_total(args)) as progress:
         for outcome in convert_all(records, jobs=args.jobs or default_jobs()):
             if outcome.error is not None:
                 failures += 1
@@ -208,11 +208,19 @@ def _report(outcome: Outcome, args: argparse.Namespace) -> None:
             handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
-class _Progress:
-    """A one-line progress display on a terminal (articles, articles/s); silent when piped."""
+def _known_total(args: argparse.Namespace) -> int | None:
+    """The number of articles when it is known up front (text files only), for the ETA."""
+    paths = expand_inputs(args.inputs)
+    return None if any(p == "-" or is_jsonl_path(p) for p in paths) else len(paths)
 
-    def __init__(self, quiet: bool) -> None:
+
+class _Progress:
+    """A one-line progress display on a terminal (articles, articles/s, ETA when the total is known);
+    silent when stderr is not a terminal, so logs and pipes stay clean."""
+
+    def __init__(self, quiet: bool, total: int | None = None) -> None:
         self.enabled = not quiet and sys.stderr.isatty()
+        self.total = total
         self.started = time.monotonic()
         self.converted = self.failed = 0
 
@@ -227,8 +235,10 @@ class _Progress:
         total = self.converted + self.failed
         if self.enabled and (total < 10 or total % 10 == 0):
             rate = total / max(time.monotonic() - self.started, 1e-6)
-            print(f"\r{self.converted} converted, {self.failed} failed, {rate:.1f} articles/s",
-                  end="", file=sys.stderr, flush=True)
+            line = f"\r{self.converted} converted, {self.failed} failed, {rate:.1f} articles/s"
+            if self.total:
+                line += f", {100 * total / self.total:.0f}%, ETA {max(self.total - total, 0) / rate:.0f}s"
+            print(line, end="", file=sys.stderr, flush=True)
 
     def __exit__(self, *exc: object) -> None:
         if self.enabled:
