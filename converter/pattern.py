@@ -624,9 +624,15 @@ def kind_feature(kind: str) -> str:
     return KIND_MARK + kind
 
 
-def _clause_rank(clause: Clause) -> tuple[bool, int]:
-    """Selectivity, lower is better: word clauses beat kind clauses (nearly every sentence has an actor)."""
-    return (any(f.startswith(KIND_MARK) for f in clause), len(clause))
+def _weak(feature: str) -> bool:
+    """A feature nearly every sentence has: a kind, punctuation, or a short function word (``,`` ``the``)."""
+    return feature.startswith(KIND_MARK) or len(feature) <= 3 or not feature.replace("-", "").isalpha()
+
+
+def _clause_rank(clause: Clause) -> tuple[bool, bool, int]:
+    """Selectivity, lower is better: word clauses beat kind clauses (nearly every sentence has an actor),
+    clauses of content words beat those that accept a comma or "the", then the smaller the better."""
+    return (any(f.startswith(KIND_MARK) for f in clause), any(_weak(f) for f in clause), len(clause))
 
 
 def best_clause(clauses: Sequence[Clause]) -> Clause | None:
@@ -634,11 +640,37 @@ def best_clause(clauses: Sequence[Clause]) -> Clause | None:
     return min(clauses, key=_clause_rank) if clauses else None
 
 
+#: At most this many clauses per option enter the cross product of an alternation (more adds little).
+_ALT_CLAUSES = 3
+
+
 def requirements(node: Node, wordlists: Mapping[str, WordListLike], inflections: Inflections) -> tuple[Clause, ...]:
     """What every match of ``node`` must contain, as clauses that must all intersect the sentence's features.
 
     Sound by construction: a clause is only added when every path through ``node`` consumes a token
     with one of its features, so a pattern whose clauses fail cannot match (an empty tuple: no filter).
+    An alternation ``A | B`` needs, for every clause a of A and b of B, a token from ``a ∪ b``.
+    """
+    if isinstance(node, Seq):
+        found = [c for item in node.items for c in requirements(item, wordlists, inflections)]
+        return tuple(dict.fromkeys(found))
+    if isinstance(node, Alt):
+        per_option = [sorted(requirements(o, wordlists, inflections), key=_clause_rank)[:_ALT_CLAUSES]
+                      for o in node.options]
+        if any(not option for option in per_option):
+            return ()
+        product: list[Clause] = [frozenset()]
+        for option in per_option:
+            product = [done | clause for done in product for clause in option]
+        return tuple(dict.fromkeys(sorted(product, key=_clause_rank)[:_ALT_CLAUSES]))
+    return chain(node, wordlists, inflections)
+
+
+def chain(node: Node, wordlists: Mapping[str, WordListLike], inflections: Inflections) -> tuple[Clause, ...]:
+    """Clauses that every match satisfies with distinct tokens in this order (a subsequence check).
+
+    Each element contributes the clause of the first token it consumes; a sequence concatenates its
+    items' chains; an alternation contributes one clause, the union of its options' best clauses.
     """
     if isinstance(node, Literal):
         return (frozenset({node.text}),)
@@ -652,16 +684,29 @@ def requirements(node: Node, wordlists: Mapping[str, WordListLike], inflections:
     if isinstance(node, Kind):
         return (frozenset({kind_feature(node.kind)}),) if node.kind in _KINDS else ()
     if isinstance(node, Seq):
-        found = [c for item in node.items for c in requirements(item, wordlists, inflections)]
-        return tuple(dict.fromkeys(found))
+        return tuple(c for item in node.items for c in chain(item, wordlists, inflections))
     if isinstance(node, Alt):
-        picks = [best_clause(requirements(o, wordlists, inflections)) for o in node.options]
+        picks = [best_clause(chain(o, wordlists, inflections)) for o in node.options]
         return () if any(p is None for p in picks) else (frozenset().union(*picks),)
     if isinstance(node, Repeat):
-        return requirements(node.body, wordlists, inflections) if node.min > 0 else ()
+        return chain(node.body, wordlists, inflections) if node.min > 0 else ()
     if isinstance(node, Capture):
-        return requirements(node.body, wordlists, inflections)
+        return chain(node.body, wordlists, inflections)
     return ()  # Gap and anything zero-width
+
+
+def in_order(clauses: Sequence[Clause], view: TokenView) -> bool:
+    """True when distinct tokens satisfy ``clauses`` left to right (greedy earliest is exact here)."""
+    if not clauses:
+        return True
+    i, clause, last = 0, clauses[0], len(clauses) - 1
+    for word, mark in zip(view.norms, view.marks, strict=True):
+        if word in clause or mark in clause:
+            if i == last:
+                return True
+            i += 1
+            clause = clauses[i]
+    return False
 
 
 def first_features(program: Sequence[Instr]) -> frozenset[str] | None:
@@ -794,6 +839,8 @@ class Pattern:
     literals: frozenset[str] = frozenset()
     #: What any match must contain (see :func:`requirements`); empty: no prefilter.
     clauses: tuple[Clause, ...] = ()
+    #: Clauses any match satisfies in this order with distinct tokens (see :func:`chain`).
+    ordered: tuple[Clause, ...] = ()
     #: The features a match's first token must have; None: a match may start at any token.
     first: frozenset[str] | None = None
 
@@ -807,6 +854,14 @@ class Pattern:
             if clause.isdisjoint(features):
                 return False
         return True
+
+    @cached_property
+    def flat(self) -> Flat:
+        """The program as parallel tuples (opcode, x, y, arg per pc): the VM's inner loop indexes these
+        instead of reading attributes of :class:`Instr` objects."""
+        prog = self.program
+        return Flat(tuple(i.op for i in prog), tuple(i.x for i in prog), tuple(i.y for i in prog),
+                    tuple(i.arg for i in prog))
 
     @property
     def capture_names(self) -> tuple[str, ...]:
@@ -842,6 +897,8 @@ class Pattern:
         for clause in self.clauses:  # could_match, inlined: this runs for every rule on every sentence
             if clause.isdisjoint(view.features):
                 return []
+        if len(self.ordered) > 1 and not in_order(self.ordered, view):
+            return []
         budget = budget if budget is not None else Budget()
         vm = _VM(self, view, view.actor_types(mentions), budget)
         found: list[Match] = []
@@ -864,6 +921,16 @@ class Pattern:
         return Match(caps[0], caps[1], named, trigger)
 
 
+@dataclass(frozen=True)
+class Flat:
+    """A program unpacked into parallel tuples indexed by pc (see :attr:`Pattern.flat`)."""
+
+    ops: tuple[int, ...]
+    xs: tuple[int, ...]
+    ys: tuple[int, ...]
+    args: tuple[Any, ...]
+
+
 #: Placeholder position in :attr:`Pattern.start_threads` (never a real token index).
 _HERE = -7
 
@@ -876,13 +943,16 @@ def _actor_types(tokens: Sequence[Token], mentions: Mentions | None) -> list[str
     return [by_key.get(getattr(t.ref, "actor", None)) if t.kind == "actor" else None for t in tokens]
 
 
-def _closure(prog: Sequence[Instr], pc: int, caps: tuple[int, ...], pos: int, n: int, mark: list[int],
+def _closure(prog: Sequence[Instr] | Flat, pc: int, caps: tuple[int, ...], pos: int, n: int, mark: list[int],
              gen: int, out: list[Thread]) -> int:
     """Follow empty transitions from ``pc`` in priority order; append token/match threads to ``out``.
 
     ``mark[pc] == gen`` means pc already has a (higher-priority) thread at this position. Returns the
     number of steps taken, for the budget.
     """
+    flat = prog if isinstance(prog, Flat) else Flat(tuple(i.op for i in prog), tuple(i.x for i in prog),
+                                                    tuple(i.y for i in prog), tuple(i.arg for i in prog))
+    ops, xs, ys = flat.ops, flat.xs, flat.ys
     stack = [(pc, caps)]
     steps = 0
     while stack:
@@ -891,17 +961,17 @@ def _closure(prog: Sequence[Instr], pc: int, caps: tuple[int, ...], pos: int, n:
             continue
         mark[pc] = gen
         steps += 1
-        ins = prog[pc]
-        op = ins.op
+        op = ops[pc]
         if op < _CONSUMING or op == MATCH:
             out.append((pc, caps))
         elif op == SPLIT:
-            stack.append((ins.y, caps))
-            stack.append((ins.x, caps))
+            stack.append((ys[pc], caps))
+            stack.append((xs[pc], caps))
         elif op == JMP:
-            stack.append((ins.x, caps))
+            stack.append((xs[pc], caps))
         elif op == SAVE:
-            stack.append((pc + 1, caps[: ins.x] + (pos,) + caps[ins.x + 1 :]))
+            x = xs[pc]
+            stack.append((pc + 1, caps[:x] + (pos,) + caps[x + 1 :]))
         elif op == ASSERT_START:
             if pos == 0:
                 stack.append((pc + 1, caps))
@@ -921,6 +991,7 @@ class _VM:
 
     def __init__(self, pattern: Pattern, view: TokenView, types: list[str | None], budget: Budget) -> None:
         self.prog = pattern.program
+        self.flat = pattern.flat
         self.pattern = pattern
         self.norm = view.norms
         self.kinds = view.kinds
@@ -947,7 +1018,7 @@ class _VM:
     def seed(self, out: list[Thread], pos: int) -> int:
         """Add the lowest-priority thread that starts a match at ``pos``."""
         if pos == 0 or pos == self.n:
-            return _closure(self.prog, 0, self.empty, pos, self.n, self.mark, self.gen, out)
+            return _closure(self.flat, 0, self.empty, pos, self.n, self.mark, self.gen, out)
         mark, gen = self.mark, self.gen
         for pc, caps, here in self.pattern.start_threads:
             if mark[pc] != gen:
@@ -958,23 +1029,10 @@ class _VM:
                 out.append((pc, tuple(filled)))
         return len(self.pattern.start_threads)
 
-    def step(self, pc: int, pos: int) -> int:
-        """The pc after consuming token ``pos`` at instruction ``pc``, or -1 if the token does not fit."""
-        ins = self.prog[pc]
-        op = ins.op
-        if op == WORDS:
-            return pc + 1 if self.norm[pos] in ins.arg else -1
-        if op == DISPATCH:
-            return ins.arg.get(self.norm[pos], -1)
-        if op == KIND:
-            return pc + 1 if self.kinds[pos] == ins.arg else -1
-        if op == ACTOR:
-            ok = self.kinds[pos] == "actor" and (not ins.arg or self.types[pos] in ins.arg)
-            return pc + 1 if ok else -1
-        return pc + 1  # ANY
-
     def run(self, start: int) -> tuple[int, ...] | None:
-        n, prog, mark = self.n, self.prog, self.mark
+        n, mark, flat = self.n, self.mark, self.flat
+        ops, args = flat.ops, flat.args
+        norm, kinds, types = self.norm, self.kinds, self.types
         start = self.next_start(start)
         if start < 0:
             return None
@@ -986,16 +1044,38 @@ class _VM:
         pos = start
         while clist:
             self.gen += 1
+            gen = self.gen
             nlist: list[Thread] = []
             steps = len(clist)
             for pc, caps in clist:
-                if prog[pc].op == MATCH:
+                op = ops[pc]
+                if op == MATCH:
                     matched = caps
                     break  # lower-priority threads are cut
-                if pos < n:
-                    nxt = self.step(pc, pos)
-                    if nxt >= 0:
-                        steps += _closure(prog, nxt, caps, pos + 1, n, mark, self.gen, nlist)
+                if pos >= n:
+                    continue
+                # consume token ``pos`` (inlined: this loop is the matcher's hot path)
+                if op == WORDS:
+                    nxt = pc + 1 if norm[pos] in args[pc] else -1
+                elif op == DISPATCH:
+                    nxt = args[pc].get(norm[pos], -1)
+                elif op == KIND:
+                    nxt = pc + 1 if kinds[pos] == args[pc] else -1
+                elif op == ACTOR:
+                    arg = args[pc]
+                    nxt = pc + 1 if kinds[pos] == "actor" and (not arg or types[pos] in arg) else -1
+                else:  # ANY
+                    nxt = pc + 1
+                if nxt < 0:
+                    continue
+                nop = ops[nxt]
+                if nop < _CONSUMING or nop == MATCH:  # no empty transitions to follow
+                    if mark[nxt] != gen:
+                        mark[nxt] = gen
+                        nlist.append((nxt, caps))
+                        steps += 1
+                else:
+                    steps += _closure(flat, nxt, caps, pos + 1, n, mark, gen, nlist)
             if pos >= n:
                 self.spend(steps)
                 break
@@ -1054,7 +1134,8 @@ def compile_pattern(src: str, wordlists: Mapping[str, WordListLike], inflections
     program = compiler.program(tree)
     pattern = Pattern(src, tuple(program), dict(compiler.slots), frozenset(compiler.words),
                       tuple(compiler.empty_lists), frozenset(compiler.literals),
-                      requirements(tree, wordlists, inflections), first_features(program))
+                      requirements(tree, wordlists, inflections), chain(tree, wordlists, inflections),
+                      first_features(program))
     if len(_COMPILED) > _COMPILED_MAX:
         _COMPILED.clear()
     _COMPILED[key] = pattern
