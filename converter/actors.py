@@ -343,7 +343,7 @@ def person_parser() -> Lark:
 
 
 _GRAMMAR_TERMINALS = frozenset(
-    {"TITLE", "NAME", "PARTICLE", "DEMONYM", "COUNTRY", "ORG", "POSS", "COMMA", "DET", "PREP", "WORD"}
+    {"TITLE", "NAME", "PARTICLE", "DEMONYM", "COUNTRY", "ORG", "PERSONNAME", "POSS", "COMMA", "DET", "PREP", "WORD"}
 )
 
 
@@ -552,7 +552,8 @@ def _titled_candidates(s: SentenceView, tree: Tree, words: ActorWords) -> Iterat
     kinds = {attr(s.units[i].entry, "kind") for i in _indexes(tree) if s.units[i].cat == "TITLE"}
     first = _indexes(tree)[0]
     after_article = first > 0 and s.units[first - 1].cat == "DET"
-    if owner is None and kinds == {"role"} and (after_article or len(name_idx) < 2):
+    known = _known_person(s, name_idx)
+    if owner is None and kinds == {"role"} and (after_article or (len(name_idx) < 2 and known is None)):
         return  # "the official Xinhua": after an article a role noun needs an owner ("the army spokesman X")
     titles, sector = _titles_from(tree, s)
     start = s.units[_indexes(tree)[0]].start
@@ -563,17 +564,43 @@ def _titled_candidates(s: SentenceView, tree: Tree, words: ActorWords) -> Iterat
             yield Candidate(owner.start, owner.end, entry_spec(owner.entry))
             affiliation = entry_key(owner.entry)
             start = s.units[_after_owner(tree, first_title)].start
-    name = s.surface(s.units[name_idx[0]].start, s.units[name_idx[-1]].end)
-    spec = Spec(
-        "person",
-        name,
-        "actors.person.titled",
-        titles=tuple(titles),
-        sector=sector,
-        country=country,
-        affiliation=affiliation,
-    )
+    spec = _person_spec(s, name_idx, "actors.person.titled", tuple(titles), sector, country, affiliation)
     yield Candidate(start, s.units[name_idx[-1]].end, spec)
+
+
+def _known_person(s: SentenceView, name_idx: Sequence[int]) -> GazetteerEntry | None:
+    """The gazetteer entry when the parsed name is one public figure's unit ("Macron", "Vladimir Putin")."""
+    unit = s.units[name_idx[0]]
+    if len(name_idx) == 1 and unit.cat == "PERSONNAME" and isinstance(unit.entry, GazetteerEntry):
+        return unit.entry
+    return None
+
+
+def _person_spec(
+    s: SentenceView,
+    name_idx: Sequence[int],
+    rule: str,
+    titles: tuple[str, ...],
+    sector: str | None,
+    country: str | None,
+    affiliation: str | None,
+) -> Spec:
+    """A titled or appositive person; a known public figure keeps the gazetteer's name, key and ids, so
+    "President Macron" and a later bare "Macron" are one actor."""
+    entry = _known_person(s, name_idx)
+    if entry is not None:
+        base = entry_spec(entry, rule)
+        return replace(
+            base,
+            titles=titles,
+            sector=base.sector or sector,
+            country=base.country or country,
+            affiliation=affiliation,
+        )
+    name = s.surface(s.units[name_idx[0]].start, s.units[name_idx[-1]].end)
+    return Spec(
+        "person", name, rule, titles=titles, sector=sector, country=country, affiliation=affiliation
+    )
 
 
 def _owner_unit(tree: Tree, s: SentenceView) -> Unit | None:
@@ -593,9 +620,9 @@ def _after_owner(tree: Tree, first_title: int) -> int:
 def appositions(s: SentenceView, words: ActorWords) -> Iterator[tuple[Candidate, Enrichment]]:
     """``actors.person.apposition``: name , [det] modifiers title — the title describes the name."""
     for u, unit in enumerate(s.units):
-        if unit.cat != "NAME" or (u > 0 and s.units[u - 1].cat in ("NAME", "PARTICLE")):
+        if unit.cat not in ("NAME", "PERSONNAME") or (u > 0 and s.units[u - 1].cat in ("NAME", "PARTICLE")):
             continue
-        run_end = _name_run_end(s.units, u)
+        run_end = u + 1 if unit.cat == "PERSONNAME" else _name_run_end(s.units, u)
         if run_end < len(s.units) and s.units[run_end].cat == "COMMA":
             tree = longest_parse(s.units, u, "apposition")
             found = _apposition(s, tree, words) if tree is not None else None
@@ -617,15 +644,7 @@ def _apposition(s: SentenceView, tree: Tree, words: ActorWords) -> tuple[Candida
     affiliation = entry_key(owner) if owner and owners[0].cat != "DEMONYM" else None
     country, sector = (owner.country if owner else None), _title_sector(title_units)
     start, end = s.units[name_idx[0]].start, s.units[name_idx[-1]].end
-    spec = Spec(
-        "person",
-        s.surface(start, end),
-        "actors.person.apposition",
-        titles=titles,
-        sector=sector,
-        country=country,
-        affiliation=affiliation,
-    )
+    spec = _person_spec(s, name_idx, "actors.person.apposition", titles, sector, country, affiliation)
     return Candidate(start, end, spec), Enrichment(end, titles, affiliation, country, sector)
 
 

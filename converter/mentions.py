@@ -320,6 +320,47 @@ def _agreeing(entry: WordEntry) -> tuple[str, ...]:
     return tuple(t for t in attr(entry, "refers_to") or () if not (plural and t == "person"))
 
 
+def _plural(entry: WordEntry) -> bool:
+    return attr(entry, "number") == "plural"
+
+
+def _coordinated(mention: ActorMention, mentions: Sequence[ActorMention], text: str, joins: frozenset[str]) -> bool:
+    """True when ``mention`` is one conjunct of "A and B" / "A, B": a plural word after it means them all."""
+    for other in mentions:
+        if other.sentence != mention.sentence or other.pronoun or other is mention:
+            continue
+        a, b = sorted((other.span, mention.span))
+        between = text[a.end : b.start]
+        if a.end <= b.start and between.strip() and between.strip(" ,").lower() in joins | {""}:
+            return True
+    return False
+
+
+def _plural_antecedent(
+    mentions: Sequence[ActorMention],
+    before: int,
+    since: int,
+    registry: _Registry,
+    fits: Callable[[str], bool],
+    joins: tuple[frozenset[str], str],
+) -> str | None:
+    """A plural pronoun or description ("they", "the allies") names the latest plural-capable actor,
+    unless the sentence of that mention also holds a coordination of such actors ("Pyongyang and
+    Moscow dismissed reports of North Korean troops. They ..."): the plural may mean the pair, and the
+    model holds one actor per mention, so precision leaves it unresolved rather than half right.
+    Only groups and organizations stand for "they"; one country or one person is "it" or "he"/"she"."""
+    window = [
+        m for m in mentions[-64:] if m.sentence >= since and not m.pronoun and m.span.end <= before and fits(m.actor)
+    ]
+    if not window:
+        return None
+    latest = max(window, key=lambda m: m.span.start)
+    rivals = [m for m in window if m.sentence >= latest.sentence]
+    if any(_coordinated(m, rivals, joins[1], joins[0]) for m in rivals):
+        return None
+    return latest.actor if registry.drafts[latest.actor].type in ("group", "organization") else None
+
+
 def _definite(
     s: SentenceView, u: int, words: ActorWords, registry: _Registry, earlier: Sequence[ActorMention]
 ) -> ActorMention | None:
@@ -329,6 +370,8 @@ def _definite(
     entry = words.match("definite_descriptions", s.texts, s.units[u].start)
     if entry is None or len(entry.tokens) < 2:
         return None
+    if attr(entry, "count") is not None:
+        return None  # "the two nations", "both leaders": several actors, which one mention cannot hold
     types = _agreeing(entry)
     heads = tuple(attr(entry, "heads") or ())
     start = s.sentence.tokens[s.units[u].start].span.start
@@ -341,7 +384,11 @@ def _definite(
             return d.type in types and any(t.lower().endswith(role) for t in d.titles)
         return d.type in types and (not heads or any(h in d.name.split() for h in heads))
 
-    key = _recent(earlier, start, s.sentence.index - _DEFINITE_REACH, fits)
+    since = s.sentence.index - _DEFINITE_REACH
+    if _plural(entry):
+        key = _plural_antecedent(earlier, start, since, registry, fits, _joins(words, s))
+    else:
+        key = _recent(earlier, start, since, fits)
     if key is None:
         return None
     end = s.units[u].start + len(entry.tokens)
@@ -364,10 +411,21 @@ def _pronoun(
         return None  # first person ("we", "our") is the speaker's: claims attribution resolves it
     types = _agreeing(entry)
     start = s.sentence.tokens[unit.start].span.start
-    key = _recent(
-        earlier, start, s.sentence.index - _PRONOUN_REACH, lambda k: registry.drafts[k].type in types
-    )
+    since = s.sentence.index - _PRONOUN_REACH
+
+    def fits(k: str) -> bool:
+        return registry.drafts[k].type in types
+
+    if _plural(entry):
+        key = _plural_antecedent(earlier, start, since, registry, fits, _joins(words, s))
+    else:
+        key = _recent(earlier, start, since, fits)
     return _mention(s, unit, key, "actors.coref.pronoun", words, pronoun=True) if key else None
+
+
+def _joins(words: ActorWords, s: SentenceView) -> tuple[frozenset[str], str]:
+    """Words that join conjuncts ("and", "or") and the article text, for :func:`_coordinated`."""
+    return words.texts("coordinators"), s.text
 
 
 def _expletive(s: SentenceView, u: int, words: ActorWords) -> bool:

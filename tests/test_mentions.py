@@ -74,8 +74,8 @@ def test_every_rule_has_a_matching_example() -> None:
 
 
 def test_titled_person_with_demonym_takes_country_sector_and_title() -> None:
-    text = "Brazilian President Luiz Inacio Lula da Silva met reporters."
-    person = actor_named(mentions_of(text), "Luiz Inacio Lula da Silva")
+    text = "Brazilian President Paulo Tavares da Rocha met reporters."
+    person = actor_named(mentions_of(text), "Paulo Tavares da Rocha")
     assert (person.type, person.country, person.sector, person.titles) == (
         "person",
         "BRA",
@@ -313,12 +313,12 @@ def test_times_and_quantities_are_carried_in_mentions() -> None:
 
 
 def test_lower_case_title_in_an_appositive_with_a_possessive_owner() -> None:
-    text = "Tamim bin Hamad, Qatar's emir, offered to mediate. Tamim later met the envoy."
+    text = "Karim bin Rashid, Qatar's emir, offered to mediate. Karim later met the envoy."
     found = mentions_of(text)
-    person = actor_named(found, "Tamim bin Hamad")
+    person = actor_named(found, "Karim bin Rashid")
     assert "emir" in person.titles and person.country == "QAT"
     assert person.affiliation == actor_named(found, "Qatar").key
-    assert surfaces(found, text, person) == ["Tamim bin Hamad", "Tamim"]
+    assert surfaces(found, text, person) == ["Karim bin Rashid", "Karim"]
 
 
 def test_lower_case_rank_words_are_adjectives_not_titles() -> None:
