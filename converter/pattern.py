@@ -663,7 +663,18 @@ def requirements(node: Node, wordlists: Mapping[str, WordListLike], inflections:
         for option in per_option:
             product = [done | clause for done in product for clause in option]
         return tuple(dict.fromkeys(sorted(product, key=_clause_rank)[:_ALT_CLAUSES]))
+    if isinstance(node, WordListRef) and node.name in wordlists:
+        # a match holds every word of the entry it matched, so the rarest-looking one will do
+        return (frozenset(_telling_word(e) for e in _entries(wordlists[node.name])),)
+    if isinstance(node, (Repeat, Capture)):
+        return requirements(node.body, wordlists, inflections) if getattr(node, "min", 1) > 0 else ()
     return chain(node, wordlists, inflections)
+
+
+def _telling_word(entry: Sequence[str]) -> str:
+    """The word of a phrase least likely to be in any sentence: a long content word (``statement`` in
+    "in a statement") rather than a function word."""
+    return min(entry, key=lambda w: (_weak(w), -len(w)))
 
 
 def chain(node: Node, wordlists: Mapping[str, WordListLike], inflections: Inflections) -> tuple[Clause, ...]:
@@ -1134,7 +1145,7 @@ def compile_pattern(src: str, wordlists: Mapping[str, WordListLike], inflections
     program = compiler.program(tree)
     pattern = Pattern(src, tuple(program), dict(compiler.slots), frozenset(compiler.words),
                       tuple(compiler.empty_lists), frozenset(compiler.literals),
-                      requirements(tree, wordlists, inflections), chain(tree, wordlists, inflections),
+                      tuple(sorted(requirements(tree, wordlists, inflections), key=_clause_rank)), chain(tree, wordlists, inflections),
                       first_features(program))
     if len(_COMPILED) > _COMPILED_MAX:
         _COMPILED.clear()
