@@ -184,3 +184,73 @@ def test_sentence_tokens_collapse_mentions_preferring_actors_then_longer_spans()
     assert got[0].ref is choe and got[3].ref is monday
     found = compile_pattern("$source ~visit $target %time", WORDLISTS).find_all(got, mentions=mentions)
     assert [(m.captures["source"], m.captures["target"]) for m in found] == [((0, 1), (2, 3))]
+
+
+# --------------------------------------------------------------------------- prefilter (pattern.requirements)
+
+from dataclasses import replace as _replace  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from converter.pattern import token_view  # noqa: E402
+
+_ATOMS = ["a", "b", "c", "~send", "@say", "$x", "$y:person", "%time", "%punct", "%start", "%end", '","', "..2", "..."]
+
+
+def _patterns() -> st.SearchStrategy[str]:
+    atoms = st.sampled_from(_ATOMS)
+
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        seqs = st.lists(inner, min_size=1, max_size=3).map(" ".join)
+        return st.one_of(
+            seqs,
+            st.tuples(seqs, seqs).map(lambda p: f"( {p[0]} | {p[1]} )"),
+            seqs.map(lambda p: f"[ {p} ]"),
+            st.tuples(seqs, st.sampled_from(["+", "*", "?", "+?"])).map(lambda p: f"( {p[0]} ){p[1]}"),
+            seqs.map(lambda p: f"<cap: {p} >"),
+        )
+
+    return st.recursive(atoms, extend, max_leaves=6)
+
+
+_WORDS = st.lists(st.sampled_from(["a", "b", "c", "sent", "sends", "said", "according", "to", ",", "and",
+                                   "A:lee", "A:rus", "T:Monday", "d"]), max_size=9).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_patterns(), _WORDS)
+def test_prefilters_never_change_what_matches(pattern: str, text: str) -> None:
+    """The prefilter (required features, their order, first-token starts) may only skip hopeless work."""
+    compiled = compile_pattern(pattern, WORDLISTS)
+    plain = _replace(compiled, clauses=(), ordered=(), first=None)
+    tokens = tuple(toks(text))
+    filtered = [(m.start, m.end, m.captures, m.trigger) for m in compiled.find_all(tokens, mentions=MENTIONS)]
+    unfiltered = [(m.start, m.end, m.captures, m.trigger) for m in plain.find_all(tokens, mentions=MENTIONS)]
+    assert filtered == unfiltered
+
+
+def test_a_rule_whose_words_are_absent_is_not_run() -> None:
+    compiled = compile_pattern("$source ..4 ~visit $target", WORDLISTS)
+    features = token_view(tuple(toks("A:lee met A:kim"))).features
+    assert not compiled.could_match(features)
+    assert compiled.could_match(token_view(tuple(toks("A:lee visited A:kim"))).features)
+    budget = Budget()
+    assert compiled.find_all(tuple(toks("A:lee met A:kim in Seoul today")), mentions=MENTIONS, budget=budget) == []
+    assert budget.used == 0  # the VM never ran
+
+
+def test_required_words_in_the_wrong_order_skip_the_vm() -> None:
+    compiled = compile_pattern("a ... b", WORDLISTS)
+    budget = Budget()
+    assert compiled.find_all(tuple(toks("b c a")), budget=budget) == []
+    assert budget.used == 0
+    assert [(m.start, m.end) for m in compiled.find_all(tuple(toks("b a c b")))] == [(1, 4)]
+
+
+def test_alternatives_require_one_word_of_each_branch_and_phrases_their_telling_word() -> None:
+    compiled = compile_pattern("( a | b c ) @say", WORDLISTS)
+    clauses = set(compiled.clauses)
+    assert frozenset({"a", "b"}) in clauses or frozenset({"a", "c"}) in clauses
+    assert frozenset({"said", "according"}) in clauses  # "according to": the longer word
+    assert compiled.first == frozenset({"a", "b"})
