@@ -91,9 +91,16 @@ ASSERTED: Modality = "asserted"
 REPORTED: Modality = "reported"
 DENIED: Modality = "denied"
 
-REPORTING_LISTS: tuple[str, ...] = ("reporting_verbs", "participle_cues")
-"""Word lists (rules/lexicon/reporting_verbs.yaml) of verbs whose complement is reported speech:
+REPORTING_LIST = "reporting_verbs"
+"""Word list (rules/lexicon/reporting_verbs.yaml) of verbs whose complement is reported speech:
 an event after one of them in the same sentence ("Seoul said Pyongyang sent troops") is reported."""
+
+PARTICIPLE_LIST = "participle_cues"
+"""Word list of reporting participles; they govern only when they open a clause after punctuation
+("…, saying that C"), not inside a phrase ("will aid in denying ISIL safe haven")."""
+
+NON_CLAUSE_LIST = "non_clause_starts"
+"""Word list of words that, right after a reporting verb, show it takes no clause ("claimed by")."""
 
 CLOSING_LISTS: tuple[str, ...] = ("reporting_verbs", "quote_verbs")
 """Word lists of verbs that close a sentence with its attribution ("…, officials said.")."""
@@ -156,6 +163,8 @@ class Governors:
     """
 
     verbs: Mapping[tuple[str, ...], Modality] = field(default_factory=dict)
+    participles: Mapping[tuple[str, ...], Modality] = field(default_factory=dict)
+    non_clause: frozenset[str] = frozenset()
     closing: frozenset[tuple[str, ...]] = frozenset()
     according: frozenset[tuple[str, ...]] = frozenset()
     speakers: frozenset[tuple[str, ...]] = frozenset()
@@ -166,7 +175,7 @@ class Governors:
     @property
     def longest(self) -> int:
         """The most words any phrase has: how far back a phrase match must look."""
-        phrases = [*self.verbs, *self.closing, *self.according, *self.speakers]
+        phrases = [*self.verbs, *self.participles, *self.closing, *self.according, *self.speakers]
         return max((len(p) for p in phrases), default=1)
 
 
@@ -239,14 +248,10 @@ def match_events_with_warnings(segments: Segments, mentions: Mentions, ruleset: 
 
 def load_governors(wordlists: Mapping[str, Any]) -> Governors:
     """Read the reporting-speech word lists that decide whether a clause is reported or denied."""
-    verbs: dict[tuple[str, ...], Modality] = {}
-    for name in REPORTING_LISTS:
-        wordlist = wordlists.get(name)
-        for entry in getattr(wordlist, "entries", ()):
-            stance = _entry_attrs(entry).get("stance", "")
-            verbs.setdefault(_entry_words(entry), STANCE_MODALITY.get(stance, REPORTED))
     return Governors(
-        verbs={words: modality for words, modality in verbs.items() if words},
+        verbs=stance_modalities(wordlists, REPORTING_LIST),
+        participles=stance_modalities(wordlists, PARTICIPLE_LIST),
+        non_clause=word_set(wordlists, NON_CLAUSE_LIST),
         closing=phrase_set(wordlists, CLOSING_LISTS),
         according=phrase_set(wordlists, (ACCORDING_LIST,)),
         speakers=phrase_set(wordlists, SPEAKER_LISTS),
@@ -254,6 +259,16 @@ def load_governors(wordlists: Mapping[str, Any]) -> Governors:
         openers=word_set(wordlists, OPENERS_LIST),
         passive=word_set(wordlists, PASSIVE_SPEECH_LIST),
     )
+
+
+def stance_modalities(wordlists: Mapping[str, Any], name: str) -> dict[tuple[str, ...], Modality]:
+    """Each entry of a reporting word list → the modality its ``stance`` gives what it governs."""
+    verbs: dict[tuple[str, ...], Modality] = {}
+    for entry in getattr(wordlists.get(name), "entries", ()):
+        words = _entry_words(entry)
+        if words:
+            verbs.setdefault(words, STANCE_MODALITY.get(_entry_attrs(entry).get("stance", ""), REPORTED))
+    return verbs
 
 
 def phrase_set(wordlists: Mapping[str, Any], names: Iterable[str]) -> frozenset[tuple[str, ...]]:
@@ -484,16 +499,22 @@ def reporting_verb_before(
 ) -> Modality | None:
     """The modality given by the nearest reporting verb before the trigger that is a speech act.
 
-    A verb right after a passive auxiliary ("is reported to") is a hedge, left to modality_cues.
+    A verb right after a passive auxiliary ("is reported to") is a hedge, left to modality_cues; one
+    followed by a non-clause word ("claimed by", "warned of") takes no clause; a participle counts
+    only when it opens a clause after punctuation ("…, denying that …").
     """
     for end in range(trigger_start, 0, -1):
         for size in range(min(governors.longest, end), 0, -1):
-            phrase = tuple(words[end - size : end])
+            start = end - size
+            phrase = tuple(words[start:end])
             modality = governors.verbs.get(phrase)
+            if modality is None and (start == 0 or tokens[start - 1].kind == "punct"):
+                modality = governors.participles.get(phrase)
             if modality is None:
                 continue
-            before = end - size - 1
-            if before >= 0 and words[before] in governors.passive:
+            if start > 0 and words[start - 1] in governors.passive:
+                break
+            if end < len(words) and words[end] in governors.non_clause:
                 break
             return modality
     return None
