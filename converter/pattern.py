@@ -866,6 +866,12 @@ class Pattern:
                 return False
         return True
 
+    def worth_running(self, tokens: Sequence[Token]) -> bool:
+        """False when no match is possible in ``tokens``: a required word or kind is missing, or the
+        required ones are not in order. True does not promise a match; it means the VM must decide."""
+        view = token_view(tokens)
+        return self.could_match(view.features) and (len(self.ordered) < 2 or in_order(self.ordered, view))
+
     @cached_property
     def flat(self) -> Flat:
         """The program as parallel tuples (opcode, x, y, arg per pc): the VM's inner loop indexes these
@@ -1176,6 +1182,6 @@ def walk(node: Node) -> Iterator[Node]:
 
 
 __all__ = [
-    "DEFAULT_STEP_BUDGET", "Budget", "Inflections", "Match", "Pattern",
-    "compile_pattern", "inflections_from_data", "normalize", "parse_pattern", "shipped_inflections", "walk",
+    "DEFAULT_STEP_BUDGET", "Budget", "Inflections", "Match", "Pattern", "TokenView", "best_clause",
+    "compile_pattern", "kind_feature", "token_view", "inflections_from_data", "normalize", "parse_pattern", "shipped_inflections", "walk",
 ]

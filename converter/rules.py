@@ -13,19 +13,22 @@ import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from converter.errors import Location, RuleError
 from converter.lexicon import Lexicon, load_lexicon
 from converter.pattern import (
     Inflections,
     Pattern,
+    best_clause,
     compile_pattern,
     inflections_from_data,
     shipped_inflections,
+    token_view,
 )
+from converter.model import Token
 from converter.resources import data_path
 from converter.rulefiles import RuleFile, check_rule_file, load_rule_file
 
@@ -82,6 +85,49 @@ class ActorRule:
     line: int | None
 
 
+class _HasPattern(Protocol):
+    @property
+    def pattern(self) -> Pattern: ...
+
+
+R = TypeVar("R", bound=_HasPattern)
+
+
+class RuleIndex(Generic[R]):
+    """Rules filed under the token features of their most selective required clause.
+
+    Running every rule on every sentence spent most of the pipeline finding out that most rules cannot
+    match; the index turns that into a few dict look-ups per sentence: a sentence only reaches the
+    rules one of its tokens can trigger, and those are then checked with :meth:`Pattern.worth_running`.
+    """
+
+    def __init__(self, rules: Sequence[R]) -> None:
+        self.rules: tuple[R, ...] = tuple(rules)
+        by_feature: dict[str, list[int]] = {}
+        always: list[int] = []
+        for i, rule in enumerate(self.rules):
+            clause = best_clause(rule.pattern.clauses)
+            if clause is None:
+                always.append(i)
+            for feature in clause or ():
+                by_feature.setdefault(feature, []).append(i)
+        self.by_feature = {f: tuple(ix) for f, ix in by_feature.items()}
+        self.always = tuple(always)
+
+    def positions(self, tokens: Sequence[Token]) -> list[int]:
+        """Indices (into :attr:`rules`, ascending) of the rules worth running on ``tokens``."""
+        hits = set(self.always)
+        for feature in token_view(tokens).features:
+            found = self.by_feature.get(feature)
+            if found:
+                hits.update(found)
+        return [i for i in sorted(hits) if self.rules[i].pattern.worth_running(tokens)]
+
+    def candidates(self, tokens: Sequence[Token]) -> list[R]:
+        """The rules worth running on ``tokens``, in their original order (every rule that can match)."""
+        return [self.rules[i] for i in self.positions(tokens)]
+
+
 @dataclass(frozen=True)
 class RuleSet:
     """Everything the pipeline needs from ``rules/``: compiled rules, the lexicon, provenance."""
@@ -94,6 +140,24 @@ class RuleSet:
     notices: tuple[str, ...] = ()
     actors: tuple[ActorRule, ...] = ()
     inflections: Inflections = field(default_factory=Inflections)
+
+    @cached_property
+    def event_index(self) -> RuleIndex[EventRule]:
+        """:attr:`events` indexed by required tokens (see :class:`RuleIndex`)."""
+        return RuleIndex(self.events)
+
+    @cached_property
+    def claim_index(self) -> RuleIndex[ClaimRule]:
+        """:attr:`claims` indexed by required tokens (see :class:`RuleIndex`)."""
+        return RuleIndex(self.claims)
+
+    def candidates(self, tokens: Sequence[Token], kind: str = "events") -> list[Any]:
+        """The ``events`` or ``claims`` rules that can match ``tokens``, in rule order; the others are
+        certain to find nothing, so matchers may skip them (``find_all`` would return [] anyway)."""
+        index = {"events": self.event_index, "claims": self.claim_index}.get(kind)
+        if index is None:
+            raise ValueError(f"unknown rule kind {kind!r}; expected 'events' or 'claims'")
+        return index.candidates(tokens)
 
     def rule(self, rule_id: str) -> EventRule | ClaimRule | ActorRule:
         """The rule with global id ``rule_id``; KeyError if none."""

@@ -206,3 +206,24 @@ def test_word_list_examples_go_through_the_lexicon_runner(tmp_path):
                                 lexicon_runner=runner)
     assert calls == [("lexicon.user_cues", "He reckoned so."), ("lexicon.user_cues", "He left.")]
     assert [r.status for r in results] == [PASS, FAIL]
+
+
+def test_the_rule_index_offers_every_rule_that_matches_and_few_that_do_not():
+    from converter.pipeline import analyse
+    from converter.tokens import sentence_tokens
+
+    rules = load_rules()
+    text = ("Russian President Vladimir Putin visited Beijing on Monday. The weather in Seoul was mild, "
+            "officials said. North Korea fired a missile toward Japan, the military said.")
+    found = analyse(text, ruleset=rules)
+    offered_total = 0
+    for sentence in found.segments.sentences:
+        tokens = sentence_tokens(sentence, found.mentions)
+        for kind, every in (("events", rules.events), ("claims", rules.claims)):
+            offered = rules.candidates(tokens, kind)
+            offered_total += len(offered)
+            matching = [r for r in every if r.pattern.find_all(tokens, mentions=found.mentions)]
+            assert [r for r in offered if r in matching] == matching  # none lost, order kept
+    assert offered_total < (len(rules.events) + len(rules.claims)) * len(found.segments.sentences) / 4
+    with pytest.raises(ValueError, match="unknown rule kind"):
+        rules.candidates((), "actors")
