@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol
@@ -22,7 +22,15 @@ from lark.exceptions import LarkError, UnexpectedInput
 from lark.lexer import Lexer
 
 from .errors import GrammarError, Location, RuleError
-from .lexicon import GazetteerEntry, Lexicon, WordEntry, WordList, load_yaml_with_lines, phrase_tokens
+from .lexicon import (
+    GazetteerEntry,
+    Lexicon,
+    WordEntry,
+    WordList,
+    load_yaml_with_lines,
+    normalize_tokens,
+    phrase_tokens,
+)
 from .model import ActorType, Sentence, Span
 from .resources import data_path, grammar_path
 
@@ -253,19 +261,32 @@ def build_units(
 ) -> list[Unit]:
     """Group one sentence's token texts into categorized units (linear: one longest match per position)."""
     units: list[Unit] = []
+    keys = normalize_tokens(texts)  # token features computed once per sentence, not per lookup
+    title_firsts = _first_words(words, "titles")
+    gazetteer_firsts = lexicon.gazetteer.first_keys
     i = 0
     while i < len(texts):
-        unit = _unit_at(texts, i, lexicon, words, elliptic_ok)
+        title = words.lists["titles"].match_at(texts, i) if keys[i].lower() in title_firsts else None
+        if title is None and keys[i] not in gazetteer_firsts:  # the common case, without a lookup
+            units.append(Unit(_word_category(texts[i], words), i, i + 1, texts[i]))
+            i += 1
+            continue
+        unit = _unit_at(texts, keys, i, lexicon, words, elliptic_ok, title)
         units.append(unit)
         i = unit.end
     return units
 
 
 def _unit_at(
-    texts: Sequence[str], i: int, lexicon: Lexicon, words: ActorWords, elliptic_ok: frozenset[str]
+    texts: Sequence[str],
+    keys: Sequence[str],
+    i: int,
+    lexicon: Lexicon,
+    words: ActorWords,
+    elliptic_ok: frozenset[str],
+    title: WordEntry | None,
 ) -> Unit:
-    hit = lexicon.gazetteer.match_at(texts, i, elliptic_ok=elliptic_ok)
-    title = words.match("titles", texts, i)
+    hit = lexicon.gazetteer.match_keys(keys, i, elliptic_ok=elliptic_ok)
     title_len = len(title.tokens) if title else 0
     if hit is not None and hit.end_tok - i >= title_len:
         return Unit(
@@ -278,7 +299,7 @@ def _unit_at(
         )
     if title is not None and _title_case_ok(texts[i], title):
         return Unit("TITLE", i, i + title_len, " ".join(texts[i : i + title_len]), title)
-    return Unit(_word_category(texts[i], i, words), i, i + 1, texts[i])
+    return Unit(_word_category(texts[i], words), i, i + 1, texts[i])
 
 
 def _title_case_ok(first: str, title: WordEntry) -> bool:
@@ -287,7 +308,10 @@ def _title_case_ok(first: str, title: WordEntry) -> bool:
     return is_capitalized(first) or first == title.text.split()[0] or attr(title, "kind") != "rank"
 
 
-def _word_category(text: str, index: int, words: ActorWords) -> str:
+@lru_cache(maxsize=1 << 16)
+def _word_category(text: str, words: ActorWords) -> str:
+    """The category of a word outside any gazetteer or title match; it depends on the text alone, so
+    it is cached (news vocabulary repeats)."""
     lower = text.replace("’", "'").lower()
     if lower in words.texts("possessive_markers"):
         return "POSS"
@@ -364,6 +388,8 @@ def longest_parse(units: Sequence[Unit], first: int, start: str, limit: int = 14
             parser.feed_token(Token(unit.cat, unit.text, start_pos=index))
         except UnexpectedInput:
             break
+        if "$END" not in parser.choices():
+            continue  # the input cannot end here: skip the costly copy-and-finish
         try:
             best = parser.copy().feed_eof()
         except UnexpectedInput:
@@ -525,6 +551,8 @@ def _name_ok(s: SentenceView, first: int, last: int, words: ActorWords) -> bool:
 
 def titled_people(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     """``actors.person.titled``: [owner] title+ name, parsed by ``person.lark``."""
+    if not any(x.cat == "TITLE" for x in s.units):
+        return
     u = 0
     while u < len(s.units):
         tree = _titled_at(s, u)
@@ -738,6 +766,9 @@ def _org_run_end(s: SentenceView, u: int, words: ActorWords) -> int:
 
 def head_noun_orgs(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     """``actors.org.head_noun``: capitalized words with an organization head ("Ministry of Defense")."""
+    heads = words.exact("org_head_nouns")
+    if not any(x.cat == "NAME" and x.text in heads for x in s.units):
+        return  # most sentences name no ministry or agency: skip the run scan
     u = 0
     while u < len(s.units):
         end = _org_run_end(s, u, words)

@@ -122,8 +122,9 @@ def _key(token: str) -> str:
     Only the article is case-folded so that "The Hague" and sentence-initial "The North" still match;
     proper names themselves stay case-sensitive.
     """
-    token = token.replace("’", "'")
-    return "the" if token in ("The", "THE") else token
+    if "’" in token:
+        token = token.replace("’", "'")
+    return "the" if token == "The" or token == "THE" else token
 
 
 # --------------------------------------------------------------------------- gazetteer
@@ -174,11 +175,63 @@ class GazetteerHit:
     alternatives: tuple[tuple[GazetteerEntry, Form], ...] = ()
 
 
+_Targets = tuple[tuple[GazetteerEntry, Form], ...]
+
+
+def normalize_tokens(tokens: Sequence[str]) -> list[str]:
+    """The gazetteer keys of a sentence's tokens, computed once and passed to :meth:`Gazetteer.match_keys`."""
+    return [_key(t) for t in tokens]
+
+
 @dataclass(frozen=True)
 class Gazetteer:
-    """Longest-match phrase index: first token → candidate phrases, longest first."""
+    """Longest-match phrase index: first token → candidate phrases, longest first.
 
-    by_first: Mapping[str, tuple[tuple[tuple[str, ...], tuple[tuple[GazetteerEntry, Form], ...]], ...]]
+    A second index, built once, groups each first token's phrases by length (longest first) in dicts,
+    so a lookup costs one slice and one hash per distinct length instead of a scan over every phrase
+    that shares the first word ("the" starts hundreds).
+    """
+
+    by_first: Mapping[str, tuple[tuple[tuple[str, ...], _Targets], ...]]
+
+    def __post_init__(self) -> None:
+        index: dict[str, tuple[tuple[int, dict[tuple[str, ...], _Targets]], ...]] = {}
+        for first, phrases in self.by_first.items():
+            by_len: dict[int, dict[tuple[str, ...], _Targets]] = {}
+            for phrase, targets in phrases:
+                by_len.setdefault(len(phrase), {})[phrase] = targets
+            index[first] = tuple(sorted(by_len.items(), key=lambda item: -item[0]))
+        longest = max((n for groups in index.values() for n, _ in groups), default=1)
+        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_max_len", longest)
+        object.__setattr__(self, "first_keys", frozenset(index))
+
+    #: every normalized first token of a form: a token outside it starts no match (set in __post_init__).
+    first_keys: frozenset[str] = field(init=False, default=frozenset(), compare=False, repr=False)
+
+    def match_keys(
+        self, keys: Sequence[str], i: int, *, elliptic_ok: Container[str] = ()
+    ) -> GazetteerHit | None:
+        """:meth:`match_at` over tokens already normalized by :func:`normalize_tokens` (the fast path)."""
+        hit = self._longest_keys(keys, i, elliptic_ok)
+        if hit is None or keys[i] != "the" or i + 1 >= len(keys):
+            return hit
+        later = self._longest_keys(keys, i + 1, elliptic_ok)
+        return None if later is not None and later.end_tok > hit.end_tok else hit
+
+    def _longest_keys(self, keys: Sequence[str], i: int, elliptic_ok: Container[str]) -> GazetteerHit | None:
+        groups = self._index.get(keys[i])  # type: ignore[attr-defined]
+        if groups is None:
+            return None
+        for n, phrases in groups:
+            targets = phrases.get(tuple(keys[i : i + n])) if i + n <= len(keys) else None
+            if targets is None:
+                continue
+            usable = tuple(t for t in targets if t[1] != "elliptic" or t[0].id in elliptic_ok)
+            if usable:
+                (entry, form), *rest = usable
+                return GazetteerHit(i, i + n, entry, form, tuple(rest))
+        return None
 
     def match_at(
         self, tokens: Sequence[str], i: int, *, elliptic_ok: Container[str] = ()
@@ -195,22 +248,11 @@ class Gazetteer:
             elliptic_ok: ids of entries already mentioned in full in the article; only their elliptic
                 forms ("the North") may match, because such forms are ambiguous out of context.
         """
-        hit = self._longest_at(tokens, i, elliptic_ok)
-        if hit is None or _key(tokens[i]) != "the" or i + 1 >= len(tokens):
-            return hit
-        later = self._longest_at(tokens, i + 1, elliptic_ok)
-        return None if later is not None and later.end_tok > hit.end_tok else hit
-
-    def _longest_at(self, tokens: Sequence[str], i: int, elliptic_ok: Container[str]) -> GazetteerHit | None:
-        for phrase, targets in self.by_first.get(_key(tokens[i]), ()):
-            n = len(phrase)
-            if i + n > len(tokens) or any(_key(tokens[i + k]) != phrase[k] for k in range(1, n)):
-                continue
-            usable = tuple(t for t in targets if t[1] != "elliptic" or t[0].id in elliptic_ok)
-            if usable:
-                (entry, form), *rest = usable
-                return GazetteerHit(i, i + n, entry, form, tuple(rest))
-        return None
+        window = normalize_tokens(tokens[i : i + self._max_len + 1])  # type: ignore[attr-defined]
+        hit = self.match_keys(window, 0, elliptic_ok=elliptic_ok)
+        if hit is None:
+            return None
+        return GazetteerHit(hit.start_tok + i, hit.end_tok + i, hit.entry, hit.form, hit.alternatives)
 
     def compound_head(self, token: str) -> tuple[GazetteerEntry, Form, str] | None:
         """Read a hyphenated compound whose first part is a one-token form: "U.S.-led", "Iran-backed".
@@ -230,9 +272,10 @@ class Gazetteer:
     def find_all(self, tokens: Sequence[str], *, elliptic_ok: Container[str] = ()) -> list[GazetteerHit]:
         """Scan left to right and return non-overlapping longest matches (linear in ``len(tokens)``)."""
         hits: list[GazetteerHit] = []
+        keys = normalize_tokens(tokens)
         i = 0
         while i < len(tokens):
-            hit = self.match_at(tokens, i, elliptic_ok=elliptic_ok)
+            hit = self.match_keys(keys, i, elliptic_ok=elliptic_ok)
             if hit is None:
                 i += 1
             else:

@@ -267,7 +267,10 @@ def _coreferent(
     Found mentions are appended to ``earlier`` (the article's mentions so far, in reading order), so a
     pronoun can refer to a name resolved just before it.
     """
+    cues = words.texts("definite_articles") | words.texts("pronouns")
     for u, unit in enumerate(s.units):
+        if unit.cat != "NAME" and unit.text.lower() not in cues and unit.text not in registry.aliases:
+            continue  # cheap test first: most units are plain words no coreference rule looks at
         if any(taken[unit.start : unit.end]):
             continue
         mention = (
