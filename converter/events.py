@@ -171,12 +171,9 @@ class Governors:
     tails: frozenset[str] = frozenset()
     openers: frozenset[str] = frozenset()
     passive: frozenset[str] = frozenset()
-
-    @property
-    def longest(self) -> int:
-        """The most words any phrase has: how far back a phrase match must look."""
-        phrases = [*self.verbs, *self.participles, *self.closing, *self.according, *self.speakers]
-        return max((len(p) for p in phrases), default=1)
+    longest: int = 1  # the most words of any verb or participle phrase: how far back a match must look
+    closing_by_first: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    speakers_by_first: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -226,17 +223,17 @@ def match_events(segments: Segments, mentions: Mentions, ruleset: RuleSet) -> tu
 
 def match_events_with_warnings(segments: Segments, mentions: Mentions, ruleset: RuleSet) -> EventResult:
     """:func:`match_events`, returning the budget warnings (one per stopped rule) with the events."""
-    wordlists = _wordlists(ruleset)
-    cues = modality_cues(wordlists)
-    breaks = word_set(wordlists, BREAKS_LIST)
-    voice = Voice(word_set(wordlists, PASSIVE_LIST), tuple(sorted(word_set(wordlists, ACTIVE_SUFFIX_LIST))))
-    governors = load_governors(wordlists)
-    budgets: dict[str, Budget] = {}
+    lexicon = prepared_lexicon(_wordlists(ruleset))
+    rules = tuple(ruleset.events)
+    index = getattr(ruleset, "event_index", None)
+    budgets = {rule.id: Budget() for rule in rules}
     events: list[Event] = []
     for sentence in segments.sentences:
         tokens = tuple(sentence_tokens(sentence, mentions))
-        candidates = sentence_candidates(sentence, tokens, mentions, ruleset.events, cues, voice, budgets, governors)
-        kept = drop_governed(resolve_conflicts(candidates), tokens, breaks)
+        chosen = index.positions(tokens) if index is not None else None
+        candidates = sentence_candidates(sentence, tokens, mentions, rules, lexicon.cues, lexicon.voice, budgets,
+                                         lexicon.governors, chosen)
+        kept = drop_governed(resolve_conflicts(candidates), tokens, lexicon.breaks)
         events.extend(c.event for c in kept)
     stopped = [
         f"{rule_id}: step budget of {budget.limit} exceeded; matches after that point were skipped"
@@ -246,15 +243,56 @@ def match_events_with_warnings(segments: Segments, mentions: Mentions, ruleset: 
     return EventResult(tuple(sorted(events, key=event_sort_key)), stopped)
 
 
+@dataclass(frozen=True)
+class EventLexicon:
+    """Everything the events stage reads from the word lists, prepared once per rule set."""
+
+    cues: tuple[Cue, ...]
+    breaks: frozenset[str]
+    voice: Voice
+    governors: Governors
+
+
+_PREPARED: dict[int, tuple[Mapping[str, Any], EventLexicon]] = {}
+
+
+def prepared_lexicon(wordlists: Mapping[str, Any]) -> EventLexicon:
+    """The word lists the stage needs, read once per word-list mapping (articles share a rule set).
+
+    Keyed by identity and holding the mapping itself, so an entry can never be mistaken for a
+    different rule set's (its id cannot be reused while the entry keeps it alive).
+    """
+    cached = _PREPARED.get(id(wordlists))
+    if cached is not None and cached[0] is wordlists:
+        return cached[1]
+    prepared = EventLexicon(
+        cues=modality_cues(wordlists),
+        breaks=word_set(wordlists, BREAKS_LIST),
+        voice=Voice(word_set(wordlists, PASSIVE_LIST), tuple(sorted(word_set(wordlists, ACTIVE_SUFFIX_LIST)))),
+        governors=load_governors(wordlists),
+    )
+    if len(_PREPARED) > 8:  # a long-lived process that reloads rules keeps only recent sets
+        _PREPARED.clear()
+    _PREPARED[id(wordlists)] = (wordlists, prepared)
+    return prepared
+
+
 def load_governors(wordlists: Mapping[str, Any]) -> Governors:
     """Read the reporting-speech word lists that decide whether a clause is reported or denied."""
+    verbs = stance_modalities(wordlists, REPORTING_LIST)
+    participles = stance_modalities(wordlists, PARTICIPLE_LIST)
+    closing = phrase_set(wordlists, CLOSING_LISTS)
+    speakers = phrase_set(wordlists, SPEAKER_LISTS)
     return Governors(
-        verbs=stance_modalities(wordlists, REPORTING_LIST),
-        participles=stance_modalities(wordlists, PARTICIPLE_LIST),
+        verbs=verbs,
+        participles=participles,
         non_clause=word_set(wordlists, NON_CLAUSE_LIST),
-        closing=phrase_set(wordlists, CLOSING_LISTS),
+        closing=closing,
         according=phrase_set(wordlists, (ACCORDING_LIST,)),
-        speakers=phrase_set(wordlists, SPEAKER_LISTS),
+        speakers=speakers,
+        longest=max((len(p) for p in (*verbs, *participles)), default=1),
+        closing_by_first=by_first_word(closing),
+        speakers_by_first=by_first_word(speakers),
         tails=word_set(wordlists, TAILS_LIST),
         openers=word_set(wordlists, OPENERS_LIST),
         passive=word_set(wordlists, PASSIVE_SPEECH_LIST),
@@ -269,6 +307,14 @@ def stance_modalities(wordlists: Mapping[str, Any], name: str) -> dict[tuple[str
         if words:
             verbs.setdefault(words, STANCE_MODALITY.get(_entry_attrs(entry).get("stance", ""), REPORTED))
     return verbs
+
+
+def by_first_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Phrases grouped by their first word, longest first, so a lookup tries only a handful."""
+    grouped: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        grouped.setdefault(phrase[0], []).append(phrase)
+    return {word: tuple(sorted(group, key=lambda p: (-len(p), p))) for word, group in grouped.items()}
 
 
 def phrase_set(wordlists: Mapping[str, Any], names: Iterable[str]) -> frozenset[tuple[str, ...]]:
@@ -326,16 +372,23 @@ def sentence_candidates(
     voice: Voice = Voice(),
     budgets: MutableMapping[str, Budget] | None = None,
     governors: Governors | None = None,
+    chosen: Iterable[int] | None = None,
 ) -> list[Candidate]:
     """Every match of every rule in one sentence, each already built into an Event.
 
     ``budgets`` maps rule ids to their step budgets for the whole article (created on first use),
     so one pathological rule cannot stall an article; a stopped rule is skipped from then on.
+    ``chosen`` (positions in ``rules``, ascending) limits the run to the rules a rule index says
+    can match this sentence; a rule's position stays its tie-break order either way.
     """
     found: list[Candidate] = []
     budgets = {} if budgets is None else budgets
-    for order, rule in enumerate(rules):
-        budget = budgets.setdefault(rule.id, Budget())
+    rules = tuple(rules)
+    for order in range(len(rules)) if chosen is None else chosen:
+        rule = rules[order]
+        budget = budgets.get(rule.id)
+        if budget is None:
+            budget = budgets[rule.id] = Budget()
         if budget.exceeded:
             continue
         for match in rule.pattern.find_all(tokens, mentions=mentions, budget=budget):
@@ -543,7 +596,7 @@ def speaker_within(tokens: Sequence[Token], words: Sequence[str], start: int, st
             return False
         if tokens[index].kind == "actor":
             return True
-        if any(tuple(words[index : index + len(p)]) == p for p in governors.speakers):
+        if any(tuple(words[index : index + len(p)]) == p for p in governors.speakers_by_first.get(words[index], ())):
             return True
     return False
 
@@ -562,7 +615,7 @@ def closing_attribution(tokens: Sequence[Token], words: Sequence[str], trigger_e
             between = range(comma + 1, verb_start)
             if any(tokens[i].kind == "punct" or words[i] in governors.openers for i in between):
                 break
-            for phrase in governors.closing:
+            for phrase in governors.closing_by_first.get(words[verb_start], ()):
                 verb_end = verb_start + len(phrase)
                 if tuple(words[verb_start:verb_end]) == phrase and _closes(tokens, words, verb_end, governors):
                     return True

@@ -415,3 +415,18 @@ def test_a_rule_out_of_budget_is_stopped_with_a_warning(monkeypatch) -> None:
     assert result.warnings and all("step budget of 5 exceeded" in w for w in result.warnings)
     monkeypatch.delenv("AEC_STEP_BUDGET")
     assert match_events_with_warnings(segments, find_mentions(segments, rules.lexicon, None), rules).warnings == []
+
+
+def test_the_rule_index_changes_nothing_but_speed() -> None:
+    from types import SimpleNamespace
+
+    from converter.mentions import find_mentions
+    from converter.rules import load_rules
+    from converter.segment import segment
+
+    rules = load_rules()
+    unindexed = SimpleNamespace(events=rules.events, lexicon=rules.lexicon)
+    text = (ROOT / "seeds" / "ap-north-korea-russia-troops.txt").read_text("utf-8")
+    segments = segment(text)
+    mentions = find_mentions(segments, rules.lexicon, None)
+    assert match_events(segments, mentions, rules) == match_events(segments, mentions, unindexed)
