@@ -100,12 +100,14 @@ class Inflections:
     suffix_rules: tuple[SuffixRule, ...] = ()
     irregular: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     coordinators: tuple[str, ...] = ()
+    #: Words allowed before a coordinated actor ("the United States and *the* Philippines").
+    determiners: tuple[str, ...] = ()
 
     @cached_property
     def fingerprint(self) -> str:
         """A stable digest of the content, so compiled patterns can be cached across loads."""
         irregular = sorted((k, sorted(v.items())) for k, v in self.irregular.items())
-        return repr((self.suffix_rules, irregular, self.coordinators))
+        return repr((self.suffix_rules, irregular, self.coordinators, self.determiners))
 
     def forms(self, lemma: str) -> frozenset[str]:
         """Every surface form of ``lemma``: the lemma, the regular forms, and the irregular table's forms.
@@ -143,15 +145,41 @@ def inflections_from_data(data: Mapping[str, Any]) -> Inflections:
         table = {"past": value} if isinstance(value, list) else value
         irregular[normalize(str(lemma))] = {k: tuple(normalize(str(w)) for w in v) for k, v in table.items()}
     coordinators = tuple(normalize(str(w)) for w in data.get("coordinators") or ())
-    return Inflections(rules, irregular, coordinators)
+    determiners = tuple(normalize(str(w)) for w in data.get("determiners") or ())
+    return Inflections(rules, irregular, coordinators, determiners)
+
+
+def with_determiners(inflections: Inflections, actor_files: Iterable[Mapping[str, Any]]) -> Inflections:
+    """``inflections``, taking its coordination determiners from the actor files' ``determiners`` word
+    list when the inflections file names none (one list of noun-phrase determiners, kept in one place)."""
+    if inflections.determiners:
+        return inflections
+    for data in actor_files:
+        entries = ((data.get("lists") or {}).get(ACTOR_DETERMINERS_LIST) or {}).get("entries") or ()
+        words = tuple(normalize(str(e["text"] if isinstance(e, Mapping) else e)) for e in entries)
+        if words:
+            return Inflections(inflections.suffix_rules, inflections.irregular, inflections.coordinators, words)
+    return inflections
+
+
+#: The word list of ``kind: actors`` files that :func:`with_determiners` falls back on.
+ACTOR_DETERMINERS_LIST = "determiners"
 
 
 @cache
 def shipped_inflections() -> Inflections:
-    """The inflections shipped in ``rules/lexicon/inflections.yaml`` (used when a caller passes none)."""
-    path = data_path("rules") / "lexicon" / "inflections.yaml"
-    with path.open(encoding="utf-8") as handle:
-        return inflections_from_data(yaml.safe_load(handle) or {})
+    """The inflections shipped in ``rules/lexicon/inflections.yaml`` (used when a caller passes none),
+    with the shipped actor files' determiners (see :func:`with_determiners`)."""
+    rules_dir = data_path("rules")
+    with (rules_dir / "lexicon" / "inflections.yaml").open(encoding="utf-8") as handle:
+        inflections = inflections_from_data(yaml.safe_load(handle) or {})
+    actor_files = []
+    for path in sorted((rules_dir / "actors").glob("*.yaml")):
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+        if isinstance(data, Mapping):
+            actor_files.append(data)
+    return with_determiners(inflections, actor_files)
 
 
 # --------------------------------------------------------------------------- syntax tree
@@ -526,13 +554,21 @@ class _Compiler:
         self.emit(SAVE, slot + 1)
 
     def coordination(self, types: frozenset[str]) -> None:
-        """``( "," A )* ","? COORD A`` — optional and greedy, so ``A , B and C`` is one phrase."""
+        """``( "," DET? A )* ","? COORD DET? A`` — optional and greedy, so ``A , B and C`` is one phrase,
+        and so is "the United States and the Philippines" (a determiner may open each later member;
+        one before the first member is the surrounding pattern's business)."""
+        determiners = self.inflections.determiners
+
+        def member() -> None:
+            if determiners:
+                self.optional(lambda: self.words_op(determiners), greedy=True)
+            self.emit(ACTOR, arg=types)
 
         def tail() -> None:
-            self.star(lambda: (self.words_op({","}), self.emit(ACTOR, arg=types)), greedy=True)
+            self.star(lambda: (self.words_op({","}), member()), greedy=True)
             self.optional(lambda: self.words_op({","}), greedy=True)
             self.words_op(self.inflections.coordinators)
-            self.emit(ACTOR, arg=types)
+            member()
 
         self.optional(tail, greedy=True)
 
@@ -1183,5 +1219,5 @@ def walk(node: Node) -> Iterator[Node]:
 
 __all__ = [
     "DEFAULT_STEP_BUDGET", "Budget", "Inflections", "Match", "Pattern", "TokenView", "best_clause",
-    "compile_pattern", "kind_feature", "token_view", "inflections_from_data", "normalize", "parse_pattern", "shipped_inflections", "walk",
+    "compile_pattern", "kind_feature", "token_view", "with_determiners", "inflections_from_data", "normalize", "parse_pattern", "shipped_inflections", "walk",
 ]

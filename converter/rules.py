@@ -27,6 +27,7 @@ from converter.pattern import (
     inflections_from_data,
     shipped_inflections,
     token_view,
+    with_determiners,
 )
 from converter.model import Token
 from converter.resources import data_path
@@ -244,9 +245,11 @@ def _lexicon_dirs(user_dirs: Sequence[Path]) -> list[Path]:
 
 
 def _inflections(files: Sequence[RuleFile]) -> Inflections:
-    """The last ``kind: inflections`` file wins, so a user directory may replace the shipped table."""
+    """The last ``kind: inflections`` file wins, so a user directory may replace the shipped table; its
+    coordination determiners default to the actor files' ``determiners`` list."""
     found = [f for f in files if f.data.get("kind") == "inflections"]
-    return inflections_from_data(found[-1].data) if found else shipped_inflections()
+    inflections = inflections_from_data(found[-1].data) if found else shipped_inflections()
+    return with_determiners(inflections, [f.data for f in files if f.data.get("kind") == "actors"])
 
 
 def _place(rule: Any, layer: int, seen: dict[str, str], chosen: dict[str, tuple[int, Any]],

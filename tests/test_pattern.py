@@ -254,3 +254,27 @@ def test_alternatives_require_one_word_of_each_branch_and_phrases_their_telling_
     assert frozenset({"a", "b"}) in clauses or frozenset({"a", "c"}) in clauses
     assert frozenset({"said", "according"}) in clauses  # "according to": the longer word
     assert compiled.first == frozenset({"a", "b"})
+
+
+def test_a_coordinated_actor_may_open_with_a_determiner() -> None:
+    """ "The United States and the Philippines began ..." — both actors fill the slot."""
+    found = find("$who began", "The A:rus and the A:chn began drills")
+    assert found == [(1, 6, {"who": (1, 5)})]
+    assert find("$who began", "A:rus , the A:prk and A:chn began") == [(0, 7, {"who": (0, 6)})]
+
+
+def test_without_determiners_a_determiner_ends_the_coordination() -> None:
+    bare = Inflections(coordinators=("and",))
+    compiled = compile_pattern("$who began", WORDLISTS, bare)
+    tokens = tuple(toks("A:rus and the A:chn began"))
+    assert [m.captures["who"] for m in compiled.find_all(tokens, mentions=MENTIONS)] == [(3, 4)]
+
+
+def test_determiners_come_from_the_actor_files_when_the_inflections_name_none() -> None:
+    from converter.pattern import with_determiners
+
+    actor_file = {"lists": {"determiners": {"entries": ["The", {"text": "an"}]}}}
+    assert with_determiners(Inflections(), [{}, actor_file]).determiners == ("the", "an")
+    own = Inflections(determiners=("the",))
+    assert with_determiners(own, [actor_file]) is own
+    assert "the" in shipped_inflections().determiners
