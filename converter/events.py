@@ -83,6 +83,11 @@ FUTURE_TYPE: Mapping[str, str] = {
 cooperation is AGREE, an announced retreat CONCEDE, and an announced coercive measure, sanction
 or protest action ("will extend the curfew", "would boycott all contact") a THREATEN."""
 
+COMMITTABLE_TYPES: frozenset[str] = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"})
+"""Types an actor can commit itself to; under a commitment cue they are coded AGREE."""
+
+AGREE = "AGREE"
+
 TIME_REACH = 8
 """A time mention further than this many tokens from the trigger is not the event's time."""
 
@@ -137,6 +142,7 @@ class Cue:
 
     words: tuple[str, ...]
     modality: Modality
+    commitment: bool = False  # "willing to", "agreed to": the actor commits itself (PLOVER AGREE)
 
 
 @dataclass(frozen=True)
@@ -336,7 +342,8 @@ def modality_cues(wordlists: Mapping[str, Any]) -> tuple[Cue, ...]:
     wordlist = wordlists.get(MODALITY_LIST)
     if wordlist is None:
         return ()
-    cues = [Cue(_entry_words(entry), _entry_attrs(entry)["modality"]) for entry in wordlist.entries]
+    cues = [Cue(_entry_words(entry), _entry_attrs(entry)["modality"], bool(_entry_attrs(entry).get("commitment")))
+            for entry in wordlist.entries]
     return tuple(sorted((c for c in cues if c.words), key=lambda c: (-len(c.words), c.words)))
 
 
@@ -416,13 +423,14 @@ def build_candidate(
     source = match.captures.get("source")
     if source is not None and source[1] <= trigger[0] and voice.is_passive(tokens, trigger[0]):
         participants = passive_roles(participants)
-    modality, negated = find_modality(tokens, trigger[0], cues)
+    cue, negated = find_cue(tokens, trigger[0], cues)
+    modality: Modality = cue.modality if cue else (NEGATED if negated else ASSERTED)
     if modality in (ASSERTED, NEGATED) and governors is not None:
         modality = governing_modality(tokens, trigger, governors) or modality
     if getattr(rule, "modality", None):
         modality = rule.modality
     event = Event(
-        type=plover_type(rule.type, modality, negated),
+        type=plover_type(rule.type, modality, negated, commitment=bool(cue and cue.commitment)),
         trigger=token_span(tokens, *trigger),
         evidence=sentence.span,
         sentence=sentence.index,
@@ -454,15 +462,22 @@ def passive_roles(participants: Sequence[Participant]) -> tuple[Participant, ...
     return tuple(sorted(swapped, key=lambda p: ROLES.index(p.role)))
 
 
-def plover_type(rule_type: str, modality: Modality, negated: bool = False) -> str:
+def plover_type(rule_type: str, modality: Modality, negated: bool = False, *, commitment: bool = False) -> str:
     """Apply PLOVER's future-tense conventions to a rule's type.
 
     PLOVER codes promised or planned cooperation (CONSULT, SUPPORT, COOPERATE, AID "will …")
     as AGREE, and an announced future RETREAT as CONCEDE (ontology: AGREE, CONCEDE ambiguities);
     an announced coercive step is coded as the threat it is (CAMEO 13 "threaten" family).
+    A cue of commitment ("is willing to withdraw", "agreed to lift the ban") makes a cooperative
+    step or a concession AGREE: the actor "indicates willingness or commitment" (AGREE), while a
+    hostile act stays what it is ("is ready to strike" is no agreement).
     A negated future ("will not send troops") is no promise and keeps the rule's type.
     """
-    if modality in FUTURE_MODALITIES and not negated:
+    if negated:
+        return rule_type
+    if commitment and rule_type in COMMITTABLE_TYPES:
+        return AGREE
+    if modality in FUTURE_MODALITIES:
         return FUTURE_TYPE.get(rule_type, rule_type)
     return rule_type
 
@@ -511,13 +526,19 @@ def find_modality(tokens: Sequence[Token], trigger_start: int, cues: Sequence[Cu
     The window stops at punctuation so a cue in a previous clause ("…, officials said it may")
     does not leak across a comma; a negation cue counts only within ``NEGATION_WINDOW`` tokens.
     """
+    cue, negated = find_cue(tokens, trigger_start, cues)
+    return (cue.modality if cue else (NEGATED if negated else ASSERTED)), negated
+
+
+def find_cue(tokens: Sequence[Token], trigger_start: int, cues: Sequence[Cue]) -> tuple[Cue | None, bool]:
+    """The nearest non-negation cue before the trigger (None if none), and whether the event is negated."""
     window_start = trigger_start
     while window_start > 0 and trigger_start - window_start < CUE_WINDOW:
         if tokens[window_start - 1].kind == "punct":
             break
         window_start -= 1
     words = [t.lower if t.kind == "word" else "" for t in tokens]
-    modality: Modality | None = None
+    found: Cue | None = None
     negated = False
     for end in range(trigger_start, window_start, -1):
         cue = cue_ending_at(words, window_start, end, cues)
@@ -525,9 +546,9 @@ def find_modality(tokens: Sequence[Token], trigger_start: int, cues: Sequence[Cu
             continue
         if cue.modality == NEGATED:
             negated = negated or trigger_start - end < NEGATION_WINDOW
-        elif modality is None:
-            modality = cue.modality
-    return modality or (NEGATED if negated else ASSERTED), negated
+        elif found is None:
+            found = cue
+    return found, negated
 
 
 def governing_modality(tokens: Sequence[Token], trigger: tuple[int, int], governors: Governors) -> Modality | None:

@@ -430,3 +430,19 @@ def test_the_rule_index_changes_nothing_but_speed() -> None:
     segments = segment(text)
     mentions = find_mentions(segments, rules.lexicon, None)
     assert match_events(segments, mentions, rules) == match_events(segments, mentions, unindexed)
+
+
+@pytest.mark.parametrize(
+    ("rule_type", "commitment", "expected"),
+    [("RETREAT", True, "AGREE"), ("CONCEDE", True, "AGREE"), ("AID", True, "AGREE"), ("ASSAULT", True, "ASSAULT"),
+     ("RETREAT", False, "CONCEDE")],
+)
+def test_a_commitment_cue_makes_cooperation_and_concessions_agree(rule_type: str, commitment: bool,
+                                                                   expected: str) -> None:
+    assert plover_type(rule_type, "planned", commitment=commitment) == expected
+
+
+def test_commitment_cues_are_read_from_the_word_list(pipeline) -> None:
+    found = pipeline("Syria is willing to withdraw its troops from Lebanon.")
+    assert [e.type for e, _ in found] == ["AGREE"]
+    assert [e.type for e, _ in pipeline("Syria plans to withdraw its troops from Lebanon.")] == ["CONCEDE"]
