@@ -597,9 +597,10 @@ def _titled_candidates(s: SentenceView, tree: Tree, words: ActorWords) -> Iterat
 
 
 def _known_person(s: SentenceView, name_idx: Sequence[int]) -> GazetteerEntry | None:
-    """The gazetteer entry when the parsed name is one public figure's unit ("Macron", "Vladimir Putin")."""
-    unit = s.units[name_idx[0]]
-    if len(name_idx) == 1 and unit.cat == "PERSONNAME" and isinstance(unit.entry, GazetteerEntry):
+    """The gazetteer entry when the parsed name ends in a public figure's unit ("Macron", "Vladimir
+    Putin", "Tony Blinken" where only "Blinken" is listed)."""
+    unit = s.units[name_idx[-1]]
+    if unit.cat == "PERSONNAME" and isinstance(unit.entry, GazetteerEntry):
         return unit.entry
     return None
 
@@ -687,6 +688,58 @@ def bare_names(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
                 s.units[u].start, s.units[end - 1].end, Spec("person", name, "actors.person.name")
             )
         u = max(end, u + 1)
+
+
+_PLACE_LIKE = ("COUNTRY", "LOC")  # given names that are also places: "Jordan", "Chad", "Georgia", "Victoria"
+
+
+def reporting_subjects(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
+    """``actors.person.reporting_subject``: an unknown two-to-four-word name right before a reporting
+    verb ("Jordan Bardella said") or right after one at the clause end ("..., said Chad Ellis.").
+
+    Unlike :func:`bare_names`, a word of the name may also be a place in the gazetteer: the speech verb
+    is the evidence that a person is meant. Precision guards: every word is title case, one word at
+    least is an ordinary name, nothing is an organization or place head, and the run does not follow a
+    capitalized word, article or title (it would be part of a longer name).
+    """
+    verbs = words.texts("reporting_verbs")
+    for v, verb in enumerate(s.units):
+        if verb.text.lower() not in verbs:
+            continue
+        start = v
+        while start > 0 and v - start < 4 and _name_like(s.units[start - 1]):
+            start -= 1
+        if _reporting_name_ok(s, start, v, words):
+            yield _reporting_candidate(s, start, v)
+        end = v + 1
+        while end < len(s.units) and end - v <= 4 and _name_like(s.units[end]):
+            end += 1
+        closes = end >= len(s.units) or s.units[end].cat in ("COMMA", "PUNCT")
+        if closes and _reporting_name_ok(s, v + 1, end, words):
+            yield _reporting_candidate(s, v + 1, end)
+
+
+def _name_like(unit: Unit) -> bool:
+    """One title-case word that may belong to a person's name (a listed place is allowed here)."""
+    return unit.end - unit.start == 1 and title_case(unit.text) and unit.cat in ("NAME", *_PLACE_LIKE)
+
+
+def _reporting_name_ok(s: SentenceView, first: int, end: int, words: ActorWords) -> bool:
+    run = s.units[first:end]
+    if not 2 <= len(run) <= 4 or not any(x.cat == "NAME" for x in run):
+        return False
+    if run[0].cat != "NAME" and run[-1].cat != "NAME":
+        return False  # "Russia Ukraine said": two places, no name
+    if first > 0 and (s.units[first - 1].cat in ("DET", "TITLE", "POSS") or is_capitalized(s.units[first - 1].text)):
+        return False  # "the Kyiv Independent said", "Pentagon Press Secretary ..."
+    heads = words.exact("org_head_nouns")
+    places = words.texts("place_heads")
+    return not any(x.text in heads or x.text.lower() in places for x in run)
+
+
+def _reporting_candidate(s: SentenceView, first: int, end: int) -> Candidate:
+    start, stop = s.units[first].start, s.units[end - 1].end
+    return Candidate(start, stop, Spec("person", s.surface(start, stop), "actors.person.reporting_subject"))
 
 
 def _name_run_end(units: Sequence[Unit], u: int) -> int:

@@ -35,6 +35,7 @@ from .actors import (
     merged_words,
     owned_groups,
     place_heads,
+    reporting_subjects,
     title_case,
     titled_people,
 )
@@ -223,6 +224,7 @@ def _named(s: SentenceView, words: ActorWords, registry: _Registry, taken: list[
         *locatives(s, words, registry),
         *gazetteer_actors(s, registry),
         *bare_names(s, words),
+        *reporting_subjects(s, words),
         *(c for c, _ in appos),
         *bare_acronyms(s, words, registry),
     ]

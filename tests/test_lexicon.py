@@ -18,12 +18,13 @@ from converter.lexicon import (
     default_lexicon_dir,
     load_lexicon,
     load_yaml_with_lines,
+    normalize_tokens,
     phrase_tokens,
     run_example,
 )
 
 FILES = Path(__file__).parent / "files"
-GAZETTEERS = ("countries", "organizations", "government_bodies")
+GAZETTEERS = ("countries", "organizations", "government_bodies", "people")
 WORDLIST_FILES = ("titles", "groups", "pronouns")
 NON_ISO_CODES = {"XKX"}  # Kosovo: user-assigned code, documented in countries.yaml
 
@@ -403,3 +404,32 @@ def test_run_example_finds_the_file_of_the_examples(lex):
 def test_compound_head_reads_the_name_before_the_hyphen(lex, token, expected):
     got = lex.gazetteer.compound_head(token)
     assert (None if got is None else (got[0].name, got[1], got[2])) == expected
+
+
+# --------------------------------------------------------------------------- people
+
+
+def _people(lex):
+    return [e for e in lex.entries_by_id.values() if e.id.startswith("lexicon.people.")]
+
+
+def test_the_people_gazetteer_lists_hundreds_of_persons_with_a_country_and_sector(lex):
+    people = _people(lex)
+    assert len(people) >= 300
+    assert all(e.type == "person" and e.country and e.sector for e in people)
+
+
+def test_a_one_word_alias_matches_alone_but_a_shared_surname_only_after_the_full_name(lex):
+    entry = lex.entries_by_id["lexicon.people.vladimir_putin"]
+    hits = lex.gazetteer.find_all(["Putin", "said"])
+    assert [(h.entry, h.form) for h in hits] == [(entry, "alias")]
+    harris = lex.entries_by_id["lexicon.people.kamala_harris"]
+    assert lex.gazetteer.find_all(["Harris", "said"]) == []
+    assert lex.gazetteer.find_all(["Harris", "said"], elliptic_ok={harris.id})[0].entry is harris
+
+
+def test_match_keys_agrees_with_match_at_on_every_position(lex):
+    tokens = "The South China Sea and the West Bank , said Putin in Kyiv .".split()
+    keys = normalize_tokens(tokens)
+    for i in range(len(tokens)):
+        assert lex.gazetteer.match_keys(keys, i) == lex.gazetteer.match_at(tokens, i)

@@ -356,3 +356,59 @@ def test_every_rule_the_code_uses_is_documented_with_a_priority_in_yaml() -> Non
     used = {m.rule.id for text in texts for m in mentions_of(text).actor_mentions if m.rule}
     assert used and used <= set(rules), used - set(rules)
     assert all(rules[r].priority != DEFAULT_PRIORITY for r in used)
+
+
+# --------------------------------------------------------------------------- public figures, plurals
+
+
+def test_a_public_figure_named_by_surname_alone_is_one_actor_with_the_full_name() -> None:
+    text = "Putin said the talks were useful. Russian President Vladimir Putin later met Netanyahu."
+    found = mentions_of(text)
+    putin = actor_named(found, "Vladimir Putin")
+    assert (putin.type, putin.country, putin.titles) == ("person", "RUS", ("President",))
+    assert surfaces(found, text, putin) == ["Putin", "Russian President Vladimir Putin"]
+    assert actor_named(found, "Benjamin Netanyahu").country == "ISR"
+
+
+def test_a_given_name_before_a_listed_surname_joins_the_listed_person() -> None:
+    text = "Deputy Secretary of State Tony Blinken spoke. Blinken left."
+    found = mentions_of(text)
+    person = actor_named(found, "Antony Blinken")
+    assert surfaces(found, text, person) == ["Deputy Secretary of State Tony Blinken", "Blinken"]
+
+
+def test_a_shared_surname_is_a_person_only_after_the_full_name() -> None:
+    assert not [a for a in mentions_of("Harris said the road was closed.").actors if a.type == "person"]
+    text = "Vice President Kamala Harris arrived. Harris said the road was closed."
+    found = mentions_of(text)
+    assert surfaces(found, text, actor_named(found, "Kamala Harris"))[-1] == "Harris"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pyongyang and Moscow signed a pact. They said it would last.",
+        "Initially, both Pyongyang and Moscow dismissed reports of North Korean troops. However, they "
+        "have since changed their stance.",
+        "Seoul and Tokyo held talks. The two nations agreed to meet again.",
+        "Lee and Kishida met. Both leaders smiled.",
+    ],
+)
+def test_a_plural_after_a_coordination_is_left_unresolved(text: str) -> None:
+    found = mentions_of(text)
+    second = text.index(".") + 1
+    late = [m for m in found.actor_mentions if m.span.start > second and m.sentence > 0]
+    plural = [m for m in late if m.span.slice(text).lower() in ("they", "their", "the two nations", "both leaders")]
+    assert plural == []
+
+
+def test_they_still_refers_to_a_single_plural_group() -> None:
+    text = "North Korean troops arrived in Kursk. They were seen near the border."
+    found = mentions_of(text)
+    troops = actor_named(found, "North Korean troops")
+    assert surfaces(found, text, troops, pronoun=True) == ["They"]
+
+
+def test_a_country_is_never_they() -> None:
+    text = "Russia warned of a response. They did not say more."
+    assert [m for m in mentions_of(text).actor_mentions if m.pronoun] == []
