@@ -404,9 +404,7 @@ def needs(pattern: Pattern) -> Needs:
 def _consuming(program: Sequence[Any]) -> Iterable[tuple[int, tuple[str, frozenset[str]]]]:
     """Each token test of the program that names words or a kind (ANY accepts every token)."""
     for pc, ins in enumerate(program):
-        if ins.op == WORDS:
-            yield pc, ("word", frozenset(ins.arg))
-        elif ins.op == DISPATCH:
+        if ins.op in (WORDS, DISPATCH):  # a DISPATCH's keys are the words it accepts next
             yield pc, ("word", frozenset(ins.arg))
         elif ins.op == KIND:
             yield pc, ("kind", frozenset({ins.arg}))

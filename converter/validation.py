@@ -173,15 +173,20 @@ def check_document(document: Any) -> list[Issue]:
     head; semantic checks run even on schema-invalid documents and never raise on odd shapes.
     """
     try:
-        return schema_issues(document) + semantic_issues(document)
+        if _fast_is_valid(document):
+            return semantic_issues(document, schema_valid=True)
+        return _explained_schema_issues(document) + semantic_issues(document)
     except RecursionError:
         return [Issue("too-deep", "the record is nested too deeply to check", hint="flatten the data")]
 
 
 def schema_issues(document: Any) -> list[Issue]:
     """Schema errors, best match first, then the rest in document order."""
-    if _fast_is_valid(document):
-        return []
+    return [] if _fast_is_valid(document) else _explained_schema_issues(document)
+
+
+def _explained_schema_issues(document: Any) -> list[Issue]:
+    """The reference engine's account of a document the fast engine rejected."""
     errors = list(reference_validator().iter_errors(document))
     if not errors:
         # Only the Rust engine, which works on JSON values, rejects it: a value JSON cannot hold.
@@ -257,15 +262,145 @@ def _shorten(message: str) -> str:
 # --------------------------------------------------------------------------- semantic checks
 
 
-def semantic_issues(document: Any) -> list[Issue]:
-    """Checks JSON Schema cannot express; tolerant of any shape (schema errors are reported apart)."""
+def semantic_issues(document: Any, *, schema_valid: bool = False) -> list[Issue]:
+    """Checks JSON Schema cannot express; tolerant of any shape (schema errors are reported apart).
+
+    ``schema_valid=True`` (the caller knows the document passed the schema) allows the quick pass
+    of :func:`is_clean`; only a document it cannot clear is walked in full to name its issues.
+    """
     if not isinstance(document, dict):
+        return []
+    if schema_valid and is_clean(document):
         return []
     ids, issues = _index_ids(document)
     text = document.get("text") if isinstance(document.get("text"), str) else None
     issues += _digest_issues(document, text)
     issues += _walk_issues(document, ids, text)
     return issues
+
+
+SPAN_PLACES: frozenset[tuple[str, str]] = frozenset({
+    ("document.dateline", "span"), ("actor", "mentions"), ("event", "trigger"), ("event", "time"),
+    ("event", "quantity"), ("event", "evidence"), ("event.participant", "mention"), ("claim", "speaker"),
+    ("claim", "cue"), ("claim", "content"), ("claim", "hedges"),
+})
+"""(schema definition, property) pairs that hold a span, a list of spans or null: the places
+:func:`is_clean` visits. Every object of schema v1 except ``article.metadata`` and ``external_ids``
+is closed, so in a schema-valid document no span can be elsewhere; ``test_validate`` derives the
+same set from the schema files, so a schema change that adds a span fails a test until it is added."""
+
+REF_PLACES: frozenset[tuple[str, str]] = frozenset({
+    ("actor", "affiliation_ref"), ("event.participant", "actor_ref"), ("claim", "speaker_ref"),
+    ("claim", "about_refs"),
+})
+"""(schema definition, property) pairs that hold a reference or a list of references."""
+
+
+def is_clean(document: dict[str, Any]) -> bool:
+    """True when a schema-valid document has no semantic issue, decided in one pass.
+
+    Why: bulk validation meets valid documents almost always, so this pass only answers yes or
+    no, visiting just :data:`SPAN_PLACES` and :data:`REF_PLACES` with no per-node dispatch. It
+    answers no whenever it is unsure (text absent, an odd offset, any mismatch, a shape the schema
+    forbids); the full walk then finds and words the issues, so the result never depends on which
+    pass ran.
+    """
+    try:
+        text = document["text"]
+        article = document["article"]
+        if type(text) is not str or not _digest_matches(article, text):
+            return False
+        good = _typed_ids(document)
+        if good is None:
+            return False
+        spans: list[Any] = []
+        refs: list[Any] = []
+        dateline = article.get("dateline")
+        if dateline is not None:
+            spans.append(dateline["span"])
+        if not _collect_actors(document.get("actors", ()), spans, refs):
+            return False
+        _collect_events(document.get("events", ()), spans, refs)
+        _collect_claims(document.get("claims", ()), spans, refs)
+        return good.issuperset(refs) and _spans_fit(spans, text)
+    except (KeyError, TypeError, AttributeError):
+        return False
+
+
+def _digest_matches(article: dict[str, Any], text: str) -> bool:
+    found = article.get("text_sha256")
+    return not isinstance(found, str) or found == hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _typed_ids(document: dict[str, Any]) -> set[str] | None:
+    """Ids whose prefix names their own collection (so a reference to one resolves); None on a duplicate."""
+    good: set[str] = set()
+    count = 0
+    for collection in COLLECTIONS:
+        prefix = collection[:-1] + "--"
+        ids = [item["id"] for item in document.get(collection, ())]
+        count += len(ids)
+        good.update(item_id for item_id in ids if item_id.startswith(prefix))
+        if len(good) < count:  # a duplicate, or an id of the wrong shape: let the full walk decide
+            return None
+    return good
+
+
+def _collect_actors(actors: Iterable[dict[str, Any]], spans: list[Any], refs: list[Any]) -> bool:
+    """Mentions and affiliations; False when ``external_ids`` holds a key the full walk reads as a reference."""
+    for actor in actors:
+        spans += actor["mentions"]
+        ref = actor.get("affiliation_ref")
+        if ref is not None:
+            refs.append(ref)
+        external = actor.get("external_ids")
+        if external and any(name.endswith("_ref") for name in external):
+            return False
+    return True
+
+
+def _collect_events(events: Iterable[dict[str, Any]], spans: list[Any], refs: list[Any]) -> None:
+    add = spans.append
+    for event in events:
+        add(event["trigger"])
+        for key in ("time", "quantity", "evidence"):
+            span = event.get(key)
+            if span is not None:
+                add(span)
+        for participant in event["participants"]:
+            refs.append(participant["actor_ref"])
+            mention = participant.get("mention")
+            if mention is not None:
+                add(mention)
+
+
+def _collect_claims(claims: Iterable[dict[str, Any]], spans: list[Any], refs: list[Any]) -> None:
+    add = spans.append
+    for claim in claims:
+        add(claim["content"])
+        for key in ("speaker", "cue"):
+            span = claim.get(key)
+            if span is not None:
+                add(span)
+        spans += claim.get("hedges", ())
+        ref = claim.get("speaker_ref")
+        if ref is not None:
+            refs.append(ref)
+        refs += claim.get("about_refs", ())
+
+
+def _spans_fit(spans: list[Any], text: str) -> bool:
+    """Every span has int offsets with 0 <= start < end <= len(text), and its text, if any, matches."""
+    size = len(text)
+    for span in spans:
+        start = span["start"]
+        end = span["end"]
+        if type(start) is not int or type(end) is not int or not 0 <= start < end <= size:
+            return False
+        found = span.get("text")
+        if found is not None and found != text[start:end]:
+            return False
+    return True
 
 
 def _index_ids(document: dict[str, Any]) -> tuple[dict[str, str], list[Issue]]:

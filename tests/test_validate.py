@@ -16,7 +16,16 @@ import pytest
 from converter import jsonio
 from converter.commands import validate as command
 from converter.errors import OutputInvalidError
-from converter.validation import check_document, schema_dir, validate_document_or_raise
+from converter.validation import (
+    REF_PLACES,
+    SPAN_PLACES,
+    bundle_schema,
+    check_document,
+    is_clean,
+    schema_dir,
+    semantic_issues,
+    validate_document_or_raise,
+)
 
 DATASETS = Path(__file__).parent / "files" / "datasets"
 VALID_FILES = sorted(p for p in (DATASETS / "valid").iterdir())
@@ -283,3 +292,120 @@ def test_huge_integers_and_deep_free_form_metadata_are_accepted(document: dict[s
         deep = [deep]
     document["article"]["metadata"] = {"count": 10**100, "tree": deep}
     assert check_document(document) == []
+
+
+# --------------------------------------------------------------------------- the quick pass for valid documents
+
+
+def _resolve(schema: dict[str, Any], defs: dict[str, Any]) -> list[dict[str, Any]]:
+    """The object/array schemas a property may hold: $ref followed, anyOf split, null dropped."""
+    if "$ref" in schema:
+        ref = schema["$ref"]
+        return _resolve(bundle_schema() if ref == "#" else defs[ref.removeprefix("#/$defs/")], defs)
+    if "anyOf" in schema:
+        return [found for option in schema["anyOf"] for found in _resolve(option, defs)]
+    return [] if schema.get("type") == "null" else [schema]
+
+
+def _schema_places() -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(definition, property) pairs holding spans and references, read from the bundled schema."""
+    defs = bundle_schema()["$defs"]
+    spans: set[tuple[str, str]] = set()
+    refs: set[tuple[str, str]] = set()
+    todo = [("document", bundle_schema()), *defs.items()]
+    while todo:
+        name, schema = todo.pop()
+        for prop, sub in schema.get("properties", {}).items():
+            if prop.endswith(("_ref", "_refs")):
+                refs.add((name, prop))
+            for held in _resolve(sub, defs):
+                held = _resolve(held["items"], defs)[0] if held.get("type") == "array" and "items" in held else held
+                if {"start", "end"} <= set(held.get("properties", {})):
+                    spans.add((name, prop))
+                elif "properties" in held and not any(held is named for named in defs.values()):
+                    todo.append((f"{name}.{prop}", held))  # an inline object, e.g. the article
+    return spans, refs
+
+
+def test_the_quick_pass_knows_every_place_the_schema_puts_a_span_or_a_reference() -> None:
+    spans, refs = _schema_places()
+    assert spans == SPAN_PLACES
+    assert refs == REF_PLACES
+
+
+def _span_objects(node: Any, key: str = "") -> list[dict[str, Any]]:
+    if isinstance(node, dict) and key != "metadata":
+        own = [node] if "start" in node else []
+        return own + [span for k, value in node.items() for span in _span_objects(value, k)]
+    if isinstance(node, list):
+        return [span for value in node for span in _span_objects(value)]
+    return []
+
+
+def test_the_quick_pass_clears_a_valid_document_and_catches_every_broken_span(document: dict[str, Any]) -> None:
+    assert is_clean(document)
+    spans = _span_objects(document)
+    assert len(spans) > 10 and any(s is document["article"]["dateline"]["span"] for s in spans)
+    for span in spans:
+        broken = copy.deepcopy(span)
+        span["text"] = span["text"] + "x"
+        assert not is_clean(document), span
+        assert semantic_issues(document, schema_valid=True), span
+        span.clear()
+        span.update(broken)
+    assert is_clean(document)
+
+
+def test_the_quick_pass_catches_every_broken_reference_and_leaves_the_wording_to_the_full_walk(
+    document: dict[str, Any],
+) -> None:
+    slots = [(a, "affiliation_ref") for a in document["actors"] if a.get("affiliation_ref")]
+    slots += [(p, "actor_ref") for e in document["events"] for p in e["participants"]]
+    slots += [(c, "speaker_ref") for c in document["claims"] if c.get("speaker_ref")]
+    slots += [(c["about_refs"], i) for c in document["claims"] for i in range(len(c.get("about_refs", [])))]
+    assert len(slots) > 3
+    for owner, key in slots:
+        kept = owner[key]
+        owner[key] = kept.partition("--")[0] + "--00000000-0000-5000-8000-000000000000"
+        assert not is_clean(document)
+        assert [i.code for i in check_document(document)] == ["dangling-ref"]
+        owner[key] = kept
+    assert is_clean(document)
+
+
+def test_the_quick_pass_defers_to_the_full_walk_when_unsure(document: dict[str, Any]) -> None:
+    document["actors"][0]["external_ids"] = {"other_ref": "actor--nothing"}
+    assert not is_clean(document)
+    assert _codes(document) == ["dangling-ref"]  # the full walk reads any "*_ref" string as a reference
+    del document["actors"][0]["external_ids"]
+    document["claims"][1]["id"] = document["claims"][0]["id"]
+    assert not is_clean(document)
+    assert _codes(document) == ["duplicate-id"]
+
+
+# --------------------------------------------------------------------------- reading JSON
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"n": 18446744073709551616, "m": -9223372036854775809}',  # orjson would give floats
+        b'{"n": 1e400}',  # orjson refuses, json gives inf
+        b'"\\ud800"',  # a lone surrogate: json accepts it
+        b"\xef\xbb\xbf{}",  # a BOM
+        b'{"a": 1, "a": 2, "x": [0.1, -0.0, 5e-324, 12345678901234567]}',
+    ],
+)
+def test_the_fast_reader_gives_exactly_what_json_gives(raw: bytes) -> None:
+    expected = json.loads(raw.decode("utf-8-sig"))
+    assert repr(jsonio._parse_bytes(raw)) == repr(expected)
+
+
+@pytest.mark.parametrize("raw", [b'{"a": NaN}', b'{"a": 1,}', b"\xff{}", b"[" * 5000])
+def test_the_fast_reader_reports_errors_in_the_words_of_the_stdlib_reader(
+    raw: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = jsonio._parse_bytes(raw)
+    monkeypatch.setattr(jsonio, "orjson", None)
+    assert fast == jsonio._parse_bytes(raw)
+    assert isinstance(fast, jsonio.ReadError)

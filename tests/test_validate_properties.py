@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import jsonschema_rs
@@ -10,7 +11,16 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies_documents import documents, json_values
 
-from converter.validation import bundle_schema, check_document, reference_validator, schema_parts
+from converter import jsonio
+from converter.validation import (
+    bundle_schema,
+    check_document,
+    fast_validator,
+    is_clean,
+    reference_validator,
+    schema_parts,
+    semantic_issues,
+)
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ITEM_STEMS = {"actors": "actor", "events": "event", "claims": "claim"}
@@ -57,6 +67,7 @@ def _spans(node: Any) -> list[dict[str, Any]]:
 @given(documents())
 def test_documents_that_follow_the_schema_validate(document: dict[str, Any]) -> None:
     assert check_document(document) == []
+    assert is_clean(document)  # the quick pass, not the full walk, clears ordinary documents
 
 
 @SETTINGS
@@ -123,3 +134,23 @@ def test_arbitrary_json_anywhere_in_a_document_never_crashes(
     assert rust == (reference_validator().is_valid(document))
     assert all(issue.code and issue.message for issue in issues)
     assert check_document(mutated) == []
+
+
+@SETTINGS
+@given(documents(), st.data(), json_values)
+def test_the_quick_pass_never_clears_what_the_full_walk_would_flag(
+    document: dict[str, Any], data: st.DataObject, value: Any
+) -> None:
+    spans = _spans(document)
+    containers = [document, *document["actors"], *document["events"], *document["claims"], *spans]
+    target = data.draw(st.sampled_from(containers))
+    target[data.draw(st.sampled_from(sorted(target)))] = value
+    if fast_validator().is_valid(document) and is_clean(document):
+        assert semantic_issues(document) == []
+
+
+@SETTINGS
+@given(json_values)
+def test_the_fast_json_reader_reads_what_the_stdlib_reads(value: Any) -> None:
+    raw = json.dumps(value).encode()
+    assert repr(jsonio._parse_bytes(raw)) == repr(json.loads(raw))
