@@ -44,6 +44,11 @@ ROLES: tuple[str, ...] = ("source", "target", "location", "intermediary")
 MODALITY_LIST = "modality_cues"
 """Name of the word list (rules/lexicon/modality.yaml) whose entries carry a ``modality``."""
 
+ULTIMATUM_LIST = "ultimatum_cues"
+"""Word list (rules/lexicon/modality.yaml) of words that turn an announced act into an ultimatum."""
+
+THREATEN = "THREATEN"
+
 PASSIVE_LIST = "passive_aux"
 """Word list of passive auxiliaries ("was attacked"): the actor before them is acted upon."""
 
@@ -180,6 +185,7 @@ class Governors:
     longest: int = 1  # the most words of any verb or participle phrase: how far back a match must look
     closing_by_first: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     speakers_by_first: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    ultimatums: frozenset[tuple[str, ...]] = frozenset()
 
 
 @dataclass
@@ -299,6 +305,7 @@ def load_governors(wordlists: Mapping[str, Any]) -> Governors:
         longest=max((len(p) for p in (*verbs, *participles)), default=1),
         closing_by_first=by_first_word(closing),
         speakers_by_first=by_first_word(speakers),
+        ultimatums=phrase_set(wordlists, (ULTIMATUM_LIST,)),
         tails=word_set(wordlists, TAILS_LIST),
         openers=word_set(wordlists, OPENERS_LIST),
         passive=word_set(wordlists, PASSIVE_SPEECH_LIST),
@@ -429,8 +436,13 @@ def build_candidate(
         modality = governing_modality(tokens, trigger, governors) or modality
     if getattr(rule, "modality", None):
         modality = rule.modality
+    commitment = bool(cue and cue.commitment)
+    event_type = plover_type(rule.type, modality, negated, commitment=commitment)
+    if (governors is not None and modality in FUTURE_MODALITIES and not (negated or commitment)
+            and rule.type not in GOVERNING_TYPES and ultimatum_after(tokens, trigger[1], governors.ultimatums)):
+        event_type = THREATEN
     event = Event(
-        type=plover_type(rule.type, modality, negated, commitment=bool(cue and cue.commitment)),
+        type=event_type,
         trigger=token_span(tokens, *trigger),
         evidence=sentence.span,
         sentence=sentence.index,
@@ -444,6 +456,16 @@ def build_candidate(
     )
     slots = len({p.role for p in participants})
     return Candidate(event, match.end - match.start, slots, order, trigger, bool(event.mode))
+
+
+def ultimatum_after(tokens: Sequence[Token], trigger_end: int, ultimatums: Iterable[tuple[str, ...]]) -> bool:
+    """True when an ultimatum word ("unless") follows the trigger in the sentence.
+
+    An announced act made conditional on the other side ("will withdraw its troops unless …") is
+    a threat (PLOVER THREATEN: ultimatums), not the act itself.
+    """
+    words = [t.lower if t.kind == "word" else "" for t in tokens]
+    return any(tuple(words[i : i + len(u)]) == u for u in ultimatums for i in range(trigger_end, len(words)))
 
 
 def passive_roles(participants: Sequence[Participant]) -> tuple[Participant, ...]:

@@ -446,3 +446,9 @@ def test_commitment_cues_are_read_from_the_word_list(pipeline) -> None:
     found = pipeline("Syria is willing to withdraw its troops from Lebanon.")
     assert [e.type for e, _ in found] == ["AGREE"]
     assert [e.type for e, _ in pipeline("Syria plans to withdraw its troops from Lebanon.")] == ["CONCEDE"]
+
+
+def test_an_announced_act_with_an_ultimatum_is_a_threat(pipeline) -> None:
+    found = pipeline("Nigeria will withdraw its troops from Chad unless the rebels disarm.")
+    assert "THREATEN" in [e.type for e, _ in found]
+    assert "THREATEN" not in [e.type for e, _ in pipeline("Nigeria will withdraw its troops from Chad.")]
