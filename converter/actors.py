@@ -1,406 +1,24 @@
-"""Actor recognition within one sentence: word lists, token units, the person grammar, recognizers.
+"""Actor recognizers: within one sentence, propose token ranges that name an actor.
 
-A sentence's tokens are grouped into *units* (a gazetteer hit, a multi-word title, a single word),
-each with a category (TITLE, NAME, DEMONYM, ...). Recognizers look at categories, never at English
-words, and propose :class:`Candidate` token ranges with a :class:`Spec` of the actor they name; the
-words live in ``rules/actors/*.yaml`` and ``rules/lexicon/*.yaml`` (``titles``, ``group_nouns``,
-``org_head_nouns``, ... and the gazetteer). :mod:`converter.mentions` settles overlaps between
-candidates, registers actors and resolves coreference across sentences.
+Recognizers read the sentence's units (:mod:`converter.actor_units`) and the word lists
+(:mod:`converter.actor_words`), and propose :class:`Candidate` token ranges with a :class:`Spec` of the
+actor they name; the words live in ``rules/actors/*.yaml`` and ``rules/lexicon/*.yaml`` (``titles``,
+``group_nouns``, ``org_head_nouns``, ... and the gazetteers). :mod:`converter.mentions` settles overlaps
+between candidates, registers actors and resolves coreference across sentences.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
-from pathlib import Path
-from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Protocol
 
-from lark import Lark, Token, Tree
-from lark.exceptions import LarkError, UnexpectedInput
-from lark.lexer import Lexer
+from lark import Tree
 
-from .errors import GrammarError, Location, RuleError
-from .lexicon import (
-    GazetteerEntry,
-    Lexicon,
-    WordEntry,
-    WordList,
-    load_yaml_with_lines,
-    normalize_tokens,
-    phrase_tokens,
-)
+from .actor_units import Unit, is_capitalized, longest_parse, title_case
+from .actor_words import ActorWords, attr
+from .lexicon import GazetteerEntry, WordEntry
 from .model import ActorType, Sentence, Span
-from .resources import data_path, grammar_path
-
-#: Word lists every recognizer needs; a missing one is a broken installation, reported by name.
-#: The first six are shared with other stages and live in rules/lexicon; the rest in rules/actors.
-REQUIRED_LISTS = (
-    "titles",
-    "name_particles",
-    "org_head_nouns",
-    "group_nouns",
-    "pronouns",
-    "definite_descriptions",
-    "determiners",
-    "affiliation_prepositions",
-    "non_names",
-    "sector_words",
-    "name_connectors",
-    "org_name_words",
-    "common_acronyms",
-    "possessive_markers",
-    "group_modifiers",
-    "head_followers",
-    "head_follower_endings",
-    "blocs",
-    "coordinators",
-    "place_heads",
-    "place_prefixes",
-    "locative_prepositions",
-    "definite_articles",
-    "expletive_pronouns",
-    "expletive_followers",
-    "expletive_completers",
-)
-
-#: Overlap priority of a rule that does not set ``params.priority`` (lower numbers win).
-DEFAULT_PRIORITY = 9
-
-# --------------------------------------------------------------------------- word lists
-
-
-@dataclass(frozen=True)
-class ActorRuleInfo:
-    """One recognition rule of ``rules/actors/*.yaml``: its global id, version, overlap priority, examples."""
-
-    id: str
-    version: int
-    description: str
-    examples: Mapping[str, Any]
-    priority: int = DEFAULT_PRIORITY
-
-
-@dataclass(frozen=True, eq=False)
-class ActorWords:
-    """The actor word lists (``rules/actors`` merged with same-named lexicon lists) and the rules."""
-
-    lists: Mapping[str, WordList]
-    rules: Mapping[str, ActorRuleInfo]
-
-    def __getitem__(self, name: str) -> WordList:
-        return self.lists[name]
-
-    def texts(self, name: str) -> frozenset[str]:
-        """Lower-cased entries of list ``name`` (for one-word membership tests)."""
-        return _texts_cached(self, name)
-
-    def exact(self, name: str) -> frozenset[str]:
-        """Entries of list ``name`` exactly as written (for case-sensitive tests such as non-names)."""
-        return _exact_cached(self, name)
-
-    def match(self, name: str, texts: Sequence[str], i: int) -> WordEntry | None:
-        """Longest entry of list ``name`` at token ``i``; a first-word check skips most positions cheaply."""
-        if texts[i].replace("’", "'").lower() not in _first_words(self, name):
-            return None
-        return self.lists[name].match_at(texts, i)
-
-    def priority(self, rule_id: str) -> int:
-        """Overlap priority of a rule (``params.priority``); lower numbers win."""
-        return self.rules[rule_id].priority if rule_id in self.rules else DEFAULT_PRIORITY
-
-    def version(self, rule_id: str) -> int:
-        """The version of an actors rule (1 for ids without a YAML entry, e.g. the gazetteer)."""
-        return self.rules[rule_id].version if rule_id in self.rules else 1
-
-
-@cache
-def _texts_cached(words: ActorWords, name: str) -> frozenset[str]:
-    return words.lists[name].texts()
-
-
-@cache
-def _first_words(words: ActorWords, name: str) -> frozenset[str]:
-    return frozenset(entry.tokens[0] for entry in words.lists[name].entries)
-
-
-@cache
-def _exact_cached(words: ActorWords, name: str) -> frozenset[str]:
-    return frozenset(entry.text for entry in words.lists[name].entries)
-
-
-def actors_dir() -> Path:
-    """The shipped ``rules/actors`` directory."""
-    return data_path("rules") / "actors"
-
-
-@cache
-def load_actor_words(directory: Path | None = None) -> ActorWords:
-    """Read every ``rules/actors/*.yaml`` file: its ``lists`` and its ``rules`` (ids, versions, examples).
-
-    Raises:
-        RuleError: a file is malformed or a required list is missing, with the file and line.
-    """
-    lists: dict[str, list[WordEntry]] = {}
-    rules: dict[str, ActorRuleInfo] = {}
-    for path in sorted((directory or actors_dir()).glob("*.yaml")):
-        doc = load_yaml_with_lines(path)
-        if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
-            raise RuleError("an actors file must be a mapping with a string `id`", Location(str(path), 1))
-        for name, entries in _file_lists(path, doc):
-            lists.setdefault(name, []).extend(entries)
-        rules.update({info.id: info for info in _file_rules(path, doc)})
-    frozen = {name: WordList(name, tuple(entries)) for name, entries in lists.items()}
-    return ActorWords(MappingProxyType(frozen), MappingProxyType(rules))
-
-
-def _file_lists(path: Path, doc: Mapping[str, Any]) -> Iterator[tuple[str, list[WordEntry]]]:
-    for name, body in (doc.get("lists") or {}).items():
-        if not isinstance(body, dict) or not isinstance(body.get("entries"), list):
-            raise RuleError(
-                f"list {name!r} needs an `entries:` list", Location(str(path), getattr(body, "line", None))
-            )
-        yield str(name), [_word(path, item) for item in body["entries"]]
-
-
-def _word(path: Path, item: Any) -> WordEntry:
-    """A list entry is a string or ``{text: ..., <attribute>: ...}`` (same shape as lexicon word lists)."""
-    if isinstance(item, str):
-        text, attrs = item, {}
-    elif isinstance(item, dict) and isinstance(item.get("text"), str):
-        text, attrs = item["text"], {k: v for k, v in item.items() if k != "text"}
-    else:
-        raise RuleError(
-            f"list entry must be a string or a mapping with `text`, got {item!r}", Location(str(path))
-        )
-    tokens = tuple(t.replace("’", "'").lower() for t in phrase_tokens(text))
-    return WordEntry(text, tokens, MappingProxyType(attrs))
-
-
-def _file_rules(path: Path, doc: Mapping[str, Any]) -> Iterator[ActorRuleInfo]:
-    for raw in doc.get("rules") or ():
-        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
-            raise RuleError(
-                f"a rule needs a string `id`, got {raw!r}", Location(str(path), getattr(raw, "line", None))
-            )
-        yield ActorRuleInfo(
-            id=f"{doc['id']}.{raw['id']}",
-            version=int(raw.get("version", 1)),
-            description=str(raw.get("description", "")),
-            examples=MappingProxyType(dict(raw.get("examples") or {})),
-            priority=int((raw.get("params") or {}).get("priority", DEFAULT_PRIORITY)),
-        )
-
-
-_MERGED: dict[int, tuple[Lexicon, ActorWords, ActorWords]] = {}
-
-
-def merged_words(words: ActorWords, lexicon: Lexicon) -> ActorWords:
-    """The actor lists plus every lexicon word list (same-named lists are joined); cached per lexicon.
-
-    Raises:
-        RuleError: a list the recognizers need is in neither place.
-    """
-    cached = _MERGED.get(id(lexicon))
-    if cached is not None and cached[0] is lexicon and cached[1] is words:
-        return cached[2]
-    lists = dict(lexicon.wordlists)
-    for name, wordlist in words.lists.items():
-        lists[name] = WordList(name, lists[name].entries + wordlist.entries) if name in lists else wordlist
-    missing = [name for name in REQUIRED_LISTS if name not in lists]
-    if missing:
-        raise RuleError(f"word lists missing: {missing}; expected them in rules/lexicon or rules/actors")
-    merged = ActorWords(MappingProxyType(lists), words.rules)
-    _MERGED[id(lexicon)] = (lexicon, words, merged)
-    return merged
-
-
-# --------------------------------------------------------------------------- units
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A run of tokens ``[start, end)`` of one sentence with one category.
-
-    ``entry`` is the gazetteer entry (DEMONYM/COUNTRY/ORG/LOC/PLACE) or the word-list entry (TITLE);
-    ``form`` is the gazetteer form ("name", "alias", "demonym", "metonym", ...).
-    """
-
-    cat: str
-    start: int
-    end: int
-    text: str
-    entry: GazetteerEntry | WordEntry | None = None
-    form: str | None = None
-
-
-_GAZ_CATEGORY = {
-    "country": "COUNTRY",
-    "organization": "ORG",
-    "location": "LOC",
-    "group": "GROUPNAME",
-    "person": "PERSONNAME",
-}
-
-
-def gazetteer_category(entry: GazetteerEntry, form: str) -> str:
-    """Demonyms are adjectives whatever the entry's type; other forms take the entry's type."""
-    if form == "demonym":
-        return "DEMONYM"
-    return _GAZ_CATEGORY.get(entry.type, "ORG")
-
-
-def is_capitalized(text: str) -> bool:
-    """First character upper case."""
-    return bool(text) and text[0].isupper()
-
-
-def build_units(
-    texts: Sequence[str], lexicon: Lexicon, words: ActorWords, elliptic_ok: frozenset[str]
-) -> list[Unit]:
-    """Group one sentence's token texts into categorized units (linear: one longest match per position)."""
-    units: list[Unit] = []
-    keys = normalize_tokens(texts)  # token features computed once per sentence, not per lookup
-    title_firsts = _first_words(words, "titles")
-    gazetteer_firsts = lexicon.gazetteer.first_keys
-    i = 0
-    while i < len(texts):
-        title = words.lists["titles"].match_at(texts, i) if keys[i].lower() in title_firsts else None
-        if title is None and keys[i] not in gazetteer_firsts:  # the common case, without a lookup
-            units.append(Unit(_word_category(texts[i], words), i, i + 1, texts[i]))
-            i += 1
-            continue
-        unit = _unit_at(texts, keys, i, lexicon, words, elliptic_ok, title)
-        units.append(unit)
-        i = unit.end
-    return units
-
-
-def _unit_at(
-    texts: Sequence[str],
-    keys: Sequence[str],
-    i: int,
-    lexicon: Lexicon,
-    words: ActorWords,
-    elliptic_ok: frozenset[str],
-    title: WordEntry | None,
-) -> Unit:
-    hit = lexicon.gazetteer.match_keys(keys, i, elliptic_ok=elliptic_ok)
-    title_len = len(title.tokens) if title else 0
-    if hit is not None and hit.end_tok - i >= title_len:
-        return Unit(
-            gazetteer_category(hit.entry, hit.form),
-            i,
-            hit.end_tok,
-            " ".join(texts[i : hit.end_tok]),
-            hit.entry,
-            hit.form,
-        )
-    if title is not None and _title_case_ok(texts[i], title):
-        return Unit("TITLE", i, i + title_len, " ".join(texts[i : i + title_len]), title)
-    return Unit(_word_category(texts[i], words), i, i + 1, texts[i])
-
-
-def _title_case_ok(first: str, title: WordEntry) -> bool:
-    """News style lower-cases titles after a name ("Saudi Arabia's crown prince"), so any case will do,
-    except for ranks, whose lower-case forms are mostly adjectives ("a major threat", "in general")."""
-    return is_capitalized(first) or first == title.text.split()[0] or attr(title, "kind") != "rank"
-
-
-@lru_cache(maxsize=1 << 16)
-def _word_category(text: str, words: ActorWords) -> str:
-    """The category of a word outside any gazetteer or title match; it depends on the text alone, so
-    it is cached (news vocabulary repeats)."""
-    lower = text.replace("’", "'").lower()
-    if lower in words.texts("possessive_markers"):
-        return "POSS"
-    if text == ",":
-        return "COMMA"
-    particles = words.exact("name_particles")
-    if text in particles:
-        return "PARTICLE"
-    if (
-        "-" in text
-        and text[: text.index("-") + 1] in particles
-        and is_capitalized(text[text.index("-") + 1 :])
-    ):
-        return "NAME"  # "al-Abadi", "el-Sisi"
-    if lower in words.texts("determiners"):
-        return "DET"
-    if text in words.exact("affiliation_prepositions"):
-        return "PREP"
-    if not any(ch.isalpha() for ch in text):
-        return "PUNCT"
-    if (
-        is_capitalized(text)
-        and text.rstrip(".") not in words.exact("non_names")
-        and text not in words.exact("non_names")
-    ):
-        return "NAME"
-    return "WORD"
-
-
-# --------------------------------------------------------------------------- the person grammar
-
-
-class _UnitLexer(Lexer):
-    """Units are already tokens: the parser is fed them one by one."""
-
-    def __init__(self, lexer_conf: Any) -> None:
-        pass
-
-    def lex(self, data: Any) -> Iterator[Token]:  # type: ignore[override]
-        yield from data
-
-
-@cache
-def person_parser() -> Lark:
-    """The LALR parser of ``grammars/person.lark`` (loaded once)."""
-    path = grammar_path("person.lark")
-    try:
-        return Lark(
-            path.read_text(encoding="utf-8"), parser="lalr", lexer=_UnitLexer, start=["titled", "apposition"]
-        )
-    except (OSError, LarkError) as exc:
-        raise GrammarError(f"cannot load the person grammar: {exc}", Location(str(path))) from exc
-
-
-_GRAMMAR_TERMINALS = frozenset(
-    {"TITLE", "NAME", "PARTICLE", "DEMONYM", "COUNTRY", "ORG", "PERSONNAME", "POSS", "COMMA", "DET", "PREP", "WORD"}
-)
-
-
-def longest_parse(units: Sequence[Unit], first: int, start: str, limit: int = 14) -> Tree | None:
-    """Parse the longest run of units from ``first`` that the grammar rule ``start`` accepts.
-
-    Lark's interactive parser is fed one unit at a time and remembers the last point where the input
-    could end; this finds a name inside running text without a scanning grammar (positions on each
-    terminal are unit indexes).
-    """
-    parser = person_parser().parse_interactive(None, start=start)
-    best = None
-    for index in range(first, min(len(units), first + limit)):
-        unit = units[index]
-        if unit.cat not in _GRAMMAR_TERMINALS:
-            break
-        try:
-            parser.feed_token(Token(unit.cat, unit.text, start_pos=index))
-        except UnexpectedInput:
-            break
-        if "$END" not in parser.choices():
-            continue  # the input cannot end here: skip the costly copy-and-finish
-        try:
-            best = parser.copy().feed_eof()
-        except UnexpectedInput:
-            continue
-    return best
-
-
-def terminal_indexes(tree: Tree) -> list[int]:
-    """Unit indexes of every terminal under ``tree``, in order."""
-    return [tok.start_pos for tok in tree.scan_values(lambda v: isinstance(v, Token))]
-
 
 _OWNER = frozenset({"DEMONYM", "COUNTRY", "ORG"})
 _PERSON_WINDOW = 6  # units between a candidate start and its first title
@@ -493,11 +111,6 @@ def entry_spec(entry: GazetteerEntry, rule: str = "actors.gazetteer") -> Spec:
         entry_id=entry.id,
     )
 
-
-def attr(entry: object, name: str) -> object:
-    """An attribute of a word-list entry (None for gazetteer entries and plain words)."""
-    attrs = getattr(entry, "attrs", None)
-    return attrs.get(name) if attrs is not None else None
 
 
 class Known(Protocol):
@@ -652,7 +265,8 @@ def appositions(s: SentenceView, words: ActorWords) -> Iterator[tuple[Candidate,
         if unit.cat not in ("NAME", "PERSONNAME") or (u > 0 and s.units[u - 1].cat in ("NAME", "PARTICLE")):
             continue
         run_end = u + 1 if unit.cat == "PERSONNAME" else _name_run_end(s.units, u)
-        if run_end < len(s.units) and s.units[run_end].cat == "COMMA":
+        after = s.units[run_end + 1 : run_end + _PERSON_WINDOW + 2]
+        if run_end < len(s.units) and s.units[run_end].cat == "COMMA" and any(x.cat == "TITLE" for x in after):
             tree = longest_parse(s.units, u, "apposition")
             found = _apposition(s, tree, words) if tree is not None else None
             if found is not None:
@@ -786,10 +400,6 @@ def _initial(word: str) -> bool:
     """A middle initial such as "W." in "George W. Bush"."""
     return len(word) == 2 and word[0].isupper() and word[1] == "."
 
-
-def title_case(word: str) -> bool:
-    """Capitalized with some lower case ("Choe", "Seong-kweun"), unlike acronyms and headline text."""
-    return is_capitalized(word) and any(ch.islower() for ch in word)
 
 
 # --------------------------------------------------------------------------- recognizers: organizations

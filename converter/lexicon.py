@@ -321,8 +321,13 @@ class WordList:
 
     def __post_init__(self) -> None:
         index = {entry.tokens: entry for entry in self.entries}  # a later definition overrides
+        lengths: dict[str, set[int]] = {}
+        for tokens in index:
+            lengths.setdefault(tokens[0], set()).add(len(tokens))
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "_max_len", max((len(t) for t in index), default=0))
+        # first word → entry lengths, longest first: a position whose word starts no entry costs one lookup
+        object.__setattr__(self, "_lengths", {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()})
 
     def lookup(self, tokens: Sequence[str]) -> WordEntry | None:
         """Return the entry whose tokens equal ``tokens`` (any case), or None."""
@@ -334,8 +339,11 @@ class WordList:
 
     def match_at(self, tokens: Sequence[str], i: int) -> WordEntry | None:
         """Return the longest entry that starts at token ``i``, or None."""
-        for n in range(min(self._max_len, len(tokens) - i), 0, -1):  # type: ignore[attr-defined]
-            entry = self.lookup(tokens[i : i + n])
+        lengths = self._lengths.get(_key(tokens[i]).lower())  # type: ignore[attr-defined]
+        if lengths is None:
+            return None
+        for n in lengths:
+            entry = self.lookup(tokens[i : i + n]) if i + n <= len(tokens) else None
             if entry is not None:
                 return entry
         return None

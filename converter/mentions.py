@@ -1,7 +1,7 @@
 """Stage 2: who is mentioned where. Segments → actors, actor mentions (with coreference), times, quantities.
 
 Each sentence is read in document order. Its tokens become categorized units
-(:func:`converter.actors.build_units`); recognizers propose *candidates* (a token range plus what actor
+(:func:`converter.actor_units.build_units`); recognizers propose *candidates* (a token range plus what actor
 it names); overlapping candidates are settled by rule priority, then length; the chosen ones create or
 join actors in a registry. Then the leftovers are resolved against what is already known: short
 names and acronyms, definite descriptions ("the agency") and pronouns. Reading in order is what lets
@@ -14,29 +14,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from .actor_units import Unit, build_units, title_case
+from .actor_words import ActorWords, attr, load_actor_words, merged_words
 from .actors import (
-    ActorWords,
     Candidate,
     Enrichment,
     SentenceView,
     Spec,
-    Unit,
     acronyms,
     appositions,
-    attr,
     bare_acronyms,
     bare_names,
-    build_units,
     demonym_groups,
     gazetteer_actors,
     head_noun_orgs,
-    load_actor_words,
     locatives,
-    merged_words,
     owned_groups,
     place_heads,
     reporting_subjects,
-    title_case,
     titled_people,
 )
 from .lexicon import Lexicon, WordEntry

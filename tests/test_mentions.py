@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from converter.actors import DEFAULT_PRIORITY, load_actor_words
+from converter.actor_words import DEFAULT_PRIORITY, load_actor_words
 from converter.lexicon import load_lexicon
 from converter.mentions import find_mentions
 from converter.model import Actor, Mentions

@@ -1,0 +1,211 @@
+"""Token units: a sentence's tokens grouped into categorized runs, and the person grammar over them.
+
+Each unit is a gazetteer hit, a multi-word title or a single word, with a category (TITLE, NAME,
+DEMONYM, PERSONNAME, ...). Recognizers (:mod:`converter.actors`) look at categories, never at
+English words; ``grammars/person.lark`` parses runs of categories into titled names and appositives.
+Units are built once per sentence from token keys computed once (:func:`build_units`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+from lark import Lark, Token, Tree
+from lark.exceptions import LarkError, UnexpectedInput
+from lark.lexer import Lexer
+
+from .actor_words import ActorWords, attr, first_words
+from .errors import GrammarError, Location
+from .lexicon import GazetteerEntry, Lexicon, WordEntry, normalize_tokens
+from .resources import grammar_path
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A run of tokens ``[start, end)`` of one sentence with one category.
+
+    ``entry`` is the gazetteer entry (DEMONYM/COUNTRY/ORG/LOC/PLACE) or the word-list entry (TITLE);
+    ``form`` is the gazetteer form ("name", "alias", "demonym", "metonym", ...).
+    """
+
+    cat: str
+    start: int
+    end: int
+    text: str
+    entry: GazetteerEntry | WordEntry | None = None
+    form: str | None = None
+
+
+_GAZ_CATEGORY = {
+    "country": "COUNTRY",
+    "organization": "ORG",
+    "location": "LOC",
+    "group": "GROUPNAME",
+    "person": "PERSONNAME",
+}
+
+
+def gazetteer_category(entry: GazetteerEntry, form: str) -> str:
+    """Demonyms are adjectives whatever the entry's type; other forms take the entry's type."""
+    if form == "demonym":
+        return "DEMONYM"
+    return _GAZ_CATEGORY.get(entry.type, "ORG")
+
+
+def is_capitalized(text: str) -> bool:
+    """First character upper case."""
+    return bool(text) and text[0].isupper()
+
+
+def build_units(
+    texts: Sequence[str], lexicon: Lexicon, words: ActorWords, elliptic_ok: frozenset[str]
+) -> list[Unit]:
+    """Group one sentence's token texts into categorized units (linear: one longest match per position)."""
+    units: list[Unit] = []
+    keys = normalize_tokens(texts)  # token features computed once per sentence, not per lookup
+    title_firsts = first_words(words, "titles")
+    gazetteer_firsts = lexicon.gazetteer.first_keys
+    i = 0
+    while i < len(texts):
+        title = words.lists["titles"].match_at(texts, i) if keys[i].lower() in title_firsts else None
+        if title is None and keys[i] not in gazetteer_firsts:  # the common case, without a lookup
+            units.append(Unit(_word_category(texts[i], words), i, i + 1, texts[i]))
+            i += 1
+            continue
+        unit = _unit_at(texts, keys, i, lexicon, words, elliptic_ok, title)
+        units.append(unit)
+        i = unit.end
+    return units
+
+
+def _unit_at(
+    texts: Sequence[str],
+    keys: Sequence[str],
+    i: int,
+    lexicon: Lexicon,
+    words: ActorWords,
+    elliptic_ok: frozenset[str],
+    title: WordEntry | None,
+) -> Unit:
+    hit = lexicon.gazetteer.match_keys(keys, i, elliptic_ok=elliptic_ok)
+    title_len = len(title.tokens) if title else 0
+    if hit is not None and hit.end_tok - i >= title_len:
+        return Unit(
+            gazetteer_category(hit.entry, hit.form),
+            i,
+            hit.end_tok,
+            " ".join(texts[i : hit.end_tok]),
+            hit.entry,
+            hit.form,
+        )
+    if title is not None and _title_case_ok(texts[i], title):
+        return Unit("TITLE", i, i + title_len, " ".join(texts[i : i + title_len]), title)
+    return Unit(_word_category(texts[i], words), i, i + 1, texts[i])
+
+
+def _title_case_ok(first: str, title: WordEntry) -> bool:
+    """News style lower-cases titles after a name ("Saudi Arabia's crown prince"), so any case will do,
+    except for ranks, whose lower-case forms are mostly adjectives ("a major threat", "in general")."""
+    return is_capitalized(first) or first == title.text.split()[0] or attr(title, "kind") != "rank"
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_category(text: str, words: ActorWords) -> str:
+    """The category of a word outside any gazetteer or title match; it depends on the text alone, so
+    it is cached (news vocabulary repeats)."""
+    lower = text.replace("’", "'").lower()
+    if lower in words.texts("possessive_markers"):
+        return "POSS"
+    if text == ",":
+        return "COMMA"
+    particles = words.exact("name_particles")
+    if text in particles:
+        return "PARTICLE"
+    if (
+        "-" in text
+        and text[: text.index("-") + 1] in particles
+        and is_capitalized(text[text.index("-") + 1 :])
+    ):
+        return "NAME"  # "al-Abadi", "el-Sisi"
+    if lower in words.texts("determiners"):
+        return "DET"
+    if text in words.exact("affiliation_prepositions"):
+        return "PREP"
+    if not any(ch.isalpha() for ch in text):
+        return "PUNCT"
+    if (
+        is_capitalized(text)
+        and text.rstrip(".") not in words.exact("non_names")
+        and text not in words.exact("non_names")
+    ):
+        return "NAME"
+    return "WORD"
+
+
+# --------------------------------------------------------------------------- the person grammar
+
+
+class _UnitLexer(Lexer):
+    """Units are already tokens: the parser is fed them one by one."""
+
+    def __init__(self, lexer_conf: Any) -> None:
+        pass
+
+    def lex(self, data: Any) -> Iterator[Token]:  # type: ignore[override]
+        yield from data
+
+
+@cache
+def person_parser() -> Lark:
+    """The LALR parser of ``grammars/person.lark`` (loaded once)."""
+    path = grammar_path("person.lark")
+    try:
+        return Lark(
+            path.read_text(encoding="utf-8"), parser="lalr", lexer=_UnitLexer, start=["titled", "apposition"]
+        )
+    except (OSError, LarkError) as exc:
+        raise GrammarError(f"cannot load the person grammar: {exc}", Location(str(path))) from exc
+
+
+_GRAMMAR_TERMINALS = frozenset(
+    {"TITLE", "NAME", "PARTICLE", "DEMONYM", "COUNTRY", "ORG", "PERSONNAME", "POSS", "COMMA", "DET", "PREP", "WORD"}
+)
+
+
+def longest_parse(units: Sequence[Unit], first: int, start: str, limit: int = 14) -> Tree | None:
+    """Parse the longest run of units from ``first`` that the grammar rule ``start`` accepts.
+
+    Lark's interactive parser is fed one unit at a time and remembers the last point where the input
+    could end; this finds a name inside running text without a scanning grammar (positions on each
+    terminal are unit indexes).
+    """
+    parser = person_parser().parse_interactive(None, start=start)
+    best = None
+    for index in range(first, min(len(units), first + limit)):
+        unit = units[index]
+        if unit.cat not in _GRAMMAR_TERMINALS:
+            break
+        try:
+            parser.feed_token(Token(unit.cat, unit.text, start_pos=index))
+        except UnexpectedInput:
+            break
+        if "$END" not in parser.choices():
+            continue  # the input cannot end here: skip the costly copy-and-finish
+        try:
+            best = parser.copy().feed_eof()
+        except UnexpectedInput:
+            continue
+    return best
+
+
+def terminal_indexes(tree: Tree) -> list[int]:
+    """Unit indexes of every terminal under ``tree``, in order."""
+    return [tok.start_pos for tok in tree.scan_values(lambda v: isinstance(v, Token))]
+
+
+def title_case(word: str) -> bool:
+    """Capitalized with some lower case ("Choe", "Seong-kweun"), unlike acronyms and headline text."""
+    return is_capitalized(word) and any(ch.islower() for ch in word)
