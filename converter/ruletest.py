@@ -9,8 +9,10 @@ rule is only useful if segmentation and mention finding give it the tokens it ex
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +42,10 @@ class ExampleResult:
 
 
 def _norm(value: Any) -> str:
-    return " ".join(str(value).casefold().split()).strip(" .,;:\"'“”‘’")
+    """Compare expectations case- and diacritic-insensitively ("Erdogan" names "Erdoğan"), spacing and
+    edge punctuation ignored: examples are typed by people on plain keyboards."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", str(value)) if not unicodedata.combining(c))
+    return " ".join(folded.casefold().split()).strip(" .,;:\"'“”‘’")
 
 
 def _actor_names(doc: Mapping[str, Any], ref: str | None) -> set[str]:
@@ -148,6 +153,139 @@ def _cases(ruleset: RuleSet, only: set[str] | None) -> Iterable[Case]:
             yield data["kind"], data["id"], str(rule_file.path), data["examples"], data
 
 
+# --------------------------------------------------------------------------- word-list example runners
+#
+# A word list is data for some stage, and its examples are only meaningful when run by that stage: the
+# abbreviations say where sentences do NOT end, the time words which times are read and resolved. A
+# ``kind: wordlists`` file says which stage runs its examples with ``runner:`` inside its ``examples:``
+# block (or a file-level ``examples_runner:``):
+#
+#   lexicon     (default) ``converter.lexicon.run_example``: an entry of the file's lists (or of
+#               ``expect.list``) agreeing with ``expect`` occurs in the text; a ``no_match`` example
+#               says no entry of any of the file's lists occurs (strict: common words trip it).
+#   wordlist    the list named in ``expect: {list: NAME}`` (plus ``entry``/``word`` or entry attributes)
+#               matches somewhere in the text; a ``no_match`` example says that list does not. Every
+#               example must name its list.
+#   times       ``converter.times.find_times`` finds a time whose ``text``/``value`` equal ``expect``'s
+#               (resolved against the example's ``published`` date); ``no_match``: it finds no time.
+#   quantities  ``converter.times.find_quantities`` finds a quantity agreeing with ``expect`` (``text``,
+#               ``value``, ``approximate``, ``unit``); ``no_match``: it finds no quantity.
+#   segments    ``converter.segment.segment`` splits the text into ``expect: {sentences: N}`` sentences;
+#               ``no_match``: it does not split the text at all (one sentence).
+#
+# Each runner answers (holds, what was found); holds is None when the example is malformed for that
+# runner, which fails whatever its group.
+
+#: One runner: (rule set, the file's data, the example as a mapping) -> (holds or None, what was found).
+ExampleCheck = Callable[[RuleSet, Mapping[str, Any], Mapping[str, Any]], tuple[bool | None, str]]
+
+#: The file-level key that picks a runner, and the runner used when a file does not say.
+RUNNER_KEY, DEFAULT_RUNNER = "examples_runner", "lexicon"
+
+
+def _published(example: Mapping[str, Any]) -> date | None:
+    value = example.get("published")
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _fields_agree(found: Mapping[str, Any], expect: Mapping[str, Any]) -> bool:
+    """Every expected field equals the found one (texts compared like other examples, numbers as numbers)."""
+    for key, wanted in expect.items():
+        have = found.get(key)
+        if isinstance(wanted, bool) or isinstance(have, bool):
+            if bool(wanted) != bool(have) or have is None:
+                return False
+        elif isinstance(wanted, (int, float)) and not isinstance(wanted, bool):
+            if not isinstance(have, (int, float)) or abs(float(have) - float(wanted)) > 1e-9:
+                return False
+        elif _norm(wanted) != _norm(have):
+            return False
+    return True
+
+
+def _check_times(ruleset: RuleSet, data: Mapping[str, Any], example: Mapping[str, Any]) -> tuple[bool | None, str]:
+    from converter.segment import segment  # lazy: only example runs need the stages
+    from converter.times import find_times
+
+    segments = segment(str(example["text"]))
+    found = [{"text": t.span.slice(segments.text), "value": t.value}
+             for t in find_times(segments, None, _published(example))]
+    expect = dict(example.get("expect") or {})
+    holds = any(_fields_agree(f, expect) for f in found)
+    return holds, "; ".join(f"{f['text']!r} = {f['value']}" for f in found) or "no time found"
+
+
+def _check_quantities(ruleset: RuleSet, data: Mapping[str, Any],
+                      example: Mapping[str, Any]) -> tuple[bool | None, str]:
+    from converter.segment import segment
+    from converter.times import find_quantities, find_times
+
+    segments = segment(str(example["text"]))
+    times = find_times(segments, None, _published(example))
+    found = [{"text": q.span.slice(segments.text), "value": q.value, "approximate": q.approximate, "unit": q.unit}
+             for q in find_quantities(segments, None, times)]
+    expect = dict(example.get("expect") or {})
+    holds = any(_fields_agree(f, expect) for f in found)
+    return holds, "; ".join(f"{f['text']!r} = {f['value']} {f['unit']}" for f in found) or "no quantity found"
+
+
+def _check_segments(ruleset: RuleSet, data: Mapping[str, Any],
+                    example: Mapping[str, Any]) -> tuple[bool | None, str]:
+    from converter.segment import segment
+
+    segments = segment(str(example["text"]))
+    texts = [s.span.slice(segments.text) for s in segments.sentences]
+    expect = example.get("expect")
+    if expect is None:  # a bare text: holds when it is split (so a no_match text must stay one sentence)
+        return len(texts) > 1, " | ".join(texts)
+    if not isinstance(expect.get("sentences"), int):
+        return None, "a segments example expects {sentences: N}"
+    return len(texts) == expect["sentences"], " | ".join(texts)
+
+
+def _check_lexicon(ruleset: RuleSet, data: Mapping[str, Any],
+                   example: Mapping[str, Any]) -> tuple[bool | None, str]:
+    from converter.lexicon import run_example
+
+    return run_example(data, example, ruleset.lexicon)
+
+
+def _check_wordlist(ruleset: RuleSet, data: Mapping[str, Any],
+                    example: Mapping[str, Any]) -> tuple[bool | None, str]:
+    from converter.lexicon import run_example
+
+    expect = dict(example.get("expect") or {})
+    if not isinstance(expect.get("list"), str):
+        return None, "a wordlist example names the list it tests: expect: {list: NAME}"
+    if expect["list"] not in ruleset.lexicon.wordlists:
+        return None, f"unknown word list {expect['list']!r}"
+    return run_example(data, {"text": example["text"], "expect": expect}, ruleset.lexicon)
+
+
+#: examples_runner value -> runner. Add a stage here (and to the schema's enum) to test its lists.
+EXAMPLE_RUNNERS: dict[str, ExampleCheck] = {
+    "lexicon": _check_lexicon,
+    "wordlist": _check_wordlist,
+    "times": _check_times,
+    "quantities": _check_quantities,
+    "segments": _check_segments,
+}
+
+
+def runner_name(data: Mapping[str, Any]) -> str:
+    """The runner a word-list file names: ``examples: {runner: ...}`` or a file-level ``examples_runner``."""
+    examples = data.get("examples")
+    named = examples.get("runner") if isinstance(examples, Mapping) else None
+    return str(named or data.get(RUNNER_KEY) or DEFAULT_RUNNER)
+
+
+def runner_for(data: Mapping[str, Any]) -> ExampleCheck | None:
+    """The runner a word-list file names (None for an unknown name, reported as a failure)."""
+    return EXAMPLE_RUNNERS.get(runner_name(data))
+
+
 def _lexicon_runner() -> LexiconRunner | None:
     try:
         from converter import lexicon
@@ -175,7 +313,7 @@ def run_rule_examples(ruleset: RuleSet, files: Sequence[Path | str] = (), *, con
         from converter import pipeline  # lazy: the pipeline imports converter.rules
 
         convert = pipeline.convert
-    runner = _lexicon_runner() if lexicon_runner == AUTO else lexicon_runner
+    runner = lexicon_runner if lexicon_runner != AUTO else _lexicon_runner()
     only = {str(Path(f).resolve()) for f in files} or None
     results: list[ExampleResult] = []
     for kind, rule_id, path, examples, data in _cases(ruleset, only):
@@ -183,6 +321,29 @@ def run_rule_examples(ruleset: RuleSet, files: Sequence[Path | str] = (), *, con
             for example in examples.get(group) or ():
                 results.append(_one(convert, runner, ruleset, (kind, rule_id, path, data), group, example))
     return results
+
+
+def example_ids(ruleset: RuleSet) -> list[str]:
+    """The global id of every rule, and of every lexicon file, that carries examples (test ids)."""
+    return [rule_id for _kind, rule_id, _path, examples, _data in _cases(ruleset, None) if examples]
+
+
+def run_examples_of(ruleset: RuleSet, rule_id: str, *, convert: Convert | None = None) -> list[ExampleResult]:
+    """Run the examples of one rule or lexicon file (by global id), as ``run_rule_examples`` does.
+
+    Raises:
+        KeyError: no rule or lexicon file has that id.
+    """
+    if convert is None:
+        from converter import pipeline
+
+        convert = pipeline.convert
+    for kind, case_id, path, examples, data in _cases(ruleset, None):
+        if case_id == rule_id:
+            runner = _lexicon_runner()
+            return [_one(convert, runner, ruleset, (kind, case_id, path, data), group, example)
+                    for group in ("match", "no_match", "todo") for example in examples.get(group) or ()]
+    raise KeyError(rule_id)
 
 
 def _scope(kind: str, rule_id: str, group: str) -> str | None:
@@ -203,15 +364,40 @@ def _one(convert: Convert, runner: LexiconRunner | None, ruleset: RuleSet, case:
     text = example if isinstance(example, str) else example["text"]
     expect = {} if isinstance(example, str) else dict(example.get("expect") or {})
     if kind == "wordlists":
-        if runner is None:
-            return ExampleResult(rule_id, path, group, text, NOT_RUNNABLE, expect)
-        ok, found = runner(data, example if isinstance(example, dict) else {"text": text})
-        status = TODO if group == "todo" else (PASS if ok == (group != "no_match") else FAIL)
-        return ExampleResult(rule_id, path, group, text, status, expect, (), found)
+        return _one_wordlist(runner, ruleset, case, group, example)
     status, got = run_example(convert, ruleset, kind, _scope(kind, rule_id, group), group, example)
     if group == "todo":
         status = TODO
     return ExampleResult(rule_id, path, group, text, status, expect, got)
+
+
+def _one_wordlist(runner: LexiconRunner | None, ruleset: RuleSet, case: tuple[str, str, str, Any], group: str,
+                  example: Any) -> ExampleResult:
+    """A word-list file's example, run by the stage its ``examples_runner`` names (see EXAMPLE_RUNNERS).
+
+    ``runner`` is None when word-list examples cannot run (reported as not runnable); a caller-supplied
+    runner other than the lexicon's own replaces the ``wordlist`` check (tests inject one).
+    """
+    _kind, rule_id, path, data = case
+    as_map = dict(example) if isinstance(example, Mapping) else {"text": example}
+    text, expect = str(as_map["text"]), dict(as_map.get("expect") or {})
+    if runner is None:
+        return ExampleResult(rule_id, path, group, text, NOT_RUNNABLE, expect)
+    check = runner_for(data)
+    if check is _check_lexicon and runner is not _lexicon_runner():
+        check = lambda _rules, file_data, ex: runner(file_data, ex)  # noqa: E731
+    if check is None:
+        known = ", ".join(sorted(EXAMPLE_RUNNERS))
+        detail = f"unknown examples runner {runner_name(data)!r}; expected one of {known}"
+        return ExampleResult(rule_id, path, group, text, FAIL, expect, (), detail)
+    holds, found = check(ruleset, data, as_map)
+    if group == "todo":
+        status = TODO
+    elif holds is None:
+        status = FAIL
+    else:
+        status = PASS if holds == (group != "no_match") else FAIL
+    return ExampleResult(rule_id, path, group, text, status, expect, (), found)
 
 
 # --------------------------------------------------------------------------- report

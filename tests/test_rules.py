@@ -227,3 +227,79 @@ def test_the_rule_index_offers_every_rule_that_matches_and_few_that_do_not():
     assert offered_total < (len(rules.events) + len(rules.claims)) * len(found.segments.sentences) / 4
     with pytest.raises(ValueError, match="unknown rule kind"):
         rules.candidates((), "actors")
+
+
+def _wordlist_file(tmp_path, examples: str):
+    (tmp_path / "lexicon").mkdir()
+    path = tmp_path / "lexicon" / "cues.yaml"
+    path.write_text(textwrap.dedent("""\
+        kind: wordlists
+        id: lexicon.user_cues
+        description: Test cues.
+        lists:
+          user_cues: {entries: [reckoned]}
+        examples:
+        """) + textwrap.indent(textwrap.dedent(examples), "  "), encoding="utf-8")
+    return run_rule_examples(load_rules([tmp_path]), [path], convert=fake_convert)
+
+
+def test_the_wordlist_runner_checks_only_the_named_list(tmp_path):
+    results = _wordlist_file(tmp_path, """\
+        runner: wordlist
+        match: [{text: "He reckoned so.", expect: {list: user_cues}}]
+        no_match:
+          - {text: "He said so and the talks failed.", expect: {list: user_cues}}
+          - {text: "He reckoned so.", expect: {list: user_cues}}
+          - "He left."
+        """)
+    assert [r.status for r in results] == [PASS, PASS, FAIL, FAIL]
+    assert "names the list it tests" in results[3].detail
+
+
+def test_the_times_runner_compares_text_and_resolved_value(tmp_path):
+    results = _wordlist_file(tmp_path, """\
+        runner: times
+        match:
+          - {text: "They met on Tuesday.", published: "2024-11-05", expect: {text: on Tuesday, value: "2024-11-05"}}
+          - {text: "They met on Tuesday.", published: "2024-11-05", expect: {value: "2024-11-12"}}
+        no_match: ["They met in the hall.", "They met on Tuesday."]
+        """)
+    assert [r.status for r in results] == [PASS, FAIL, PASS, FAIL]
+
+
+def test_the_segments_and_quantities_runners(tmp_path):
+    results = _wordlist_file(tmp_path, """\
+        runner: segments
+        match: [{text: "He left. She stayed.", expect: {sentences: 2}}, {text: "He left.", expect: {sentences: 2}}]
+        no_match: ["The U.S. Army left.", "He left. She stayed."]
+        """)
+    assert [r.status for r in results] == [PASS, FAIL, PASS, FAIL]
+
+
+def test_the_quantities_runner_compares_value_unit_and_approximation(tmp_path):
+    results = _wordlist_file(tmp_path, """\
+        runner: quantities
+        match:
+          - {text: "They sent about 500 troops.", expect: {value: 500, approximate: true, unit: troops}}
+          - {text: "They sent about 500 troops.", expect: {value: 500, approximate: false}}
+        no_match: ["They sent troops."]
+        """)
+    assert [r.status for r in results] == [PASS, FAIL, PASS]
+
+
+def test_an_unknown_runner_fails_every_example(tmp_path):
+    (tmp_path / "lexicon").mkdir()
+    path = tmp_path / "lexicon" / "cues.yaml"
+    path.write_text(textwrap.dedent("""\
+        kind: wordlists
+        id: lexicon.user_cues
+        description: Test cues.
+        examples_runner: spelling
+        lists:
+          user_cues: {entries: [reckoned]}
+        examples:
+          match: ["He reckoned so."]
+        """), encoding="utf-8")
+    results = run_rule_examples(load_rules([tmp_path]), [path], convert=fake_convert)
+    assert [r.status for r in results] == [FAIL]
+    assert "unknown examples runner 'spelling'" in results[0].detail
