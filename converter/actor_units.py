@@ -9,9 +9,8 @@ Units are built once per sentence from token keys computed once (:func:`build_un
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
@@ -23,12 +22,13 @@ from .lexicon import GazetteerEntry, Lexicon, WordEntry, normalize_tokens
 from .resources import grammar_path
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     """A run of tokens ``[start, end)`` of one sentence with one category.
 
     ``entry`` is the gazetteer entry (DEMONYM/COUNTRY/ORG/LOC/PLACE) or the word-list entry (TITLE);
-    ``form`` is the gazetteer form ("name", "alias", "demonym", "metonym", ...).
+    ``form`` is the gazetteer form ("name", "alias", "demonym", "metonym", ...). An immutable named
+    tuple rather than a frozen dataclass: one is built per token of every sentence, and tuples are
+    several times cheaper to build.
     """
 
     cat: str

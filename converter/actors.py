@@ -278,7 +278,7 @@ def _apposition(s: SentenceView, tree: Tree, words: ActorWords) -> tuple[Candida
     after = max(_indexes(tree)) + 1
     if not _name_ok(s, name_idx[0], name_idx[-1], words):
         return None
-    if after < len(s.units) and s.units[after].cat == "NAME":
+    if after < len(s.units) and s.units[after].cat in ("NAME", "PERSONNAME"):
         return None  # "Lloyd Austin, Secretary of State Antony Blinken": the title belongs to the next name
     title_units = _title_units(tree, s)
     titles = tuple(s.surface(t.start, t.end) for t in title_units)
@@ -680,7 +680,7 @@ def locatives(s: SentenceView, words: ActorWords, known: Known) -> Iterator[Cand
     """``actors.location.locative``: a capital or unknown name right after "in"/"near"... is a place."""
     preps = words.texts("locative_prepositions")
     for u, unit in enumerate(s.units[1:], start=1):
-        if s.units[u - 1].text.lower() not in preps:
+        if unit.cat not in ("COUNTRY", "NAME") or s.units[u - 1].text.lower() not in preps:
             continue
         if unit.cat == "COUNTRY" and unit.form == "metonym" and isinstance(unit.entry, GazetteerEntry):
             spec = Spec("location", unit.text, "actors.location.locative", country=unit.entry.country)

@@ -266,6 +266,8 @@ def _coreferent(
     """
     cues = words.texts("definite_articles") | words.texts("pronouns")
     for u, unit in enumerate(s.units):
+        if unit.cat not in ("NAME", "WORD", "DET") and unit.text not in registry.aliases:
+            continue  # pronouns and articles are plain words or determiners
         if unit.cat != "NAME" and unit.text.lower() not in cues and unit.text not in registry.aliases:
             continue  # cheap test first: most units are plain words no coreference rule looks at
         if any(taken[unit.start : unit.end]):
