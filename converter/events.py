@@ -238,7 +238,7 @@ def match_events_with_warnings(segments: Segments, mentions: Mentions, ruleset: 
     lexicon = prepared_lexicon(_wordlists(ruleset))
     rules = tuple(ruleset.events)
     index = getattr(ruleset, "event_index", None)
-    budgets = {rule.id: Budget() for rule in rules}
+    budgets: dict[str, Budget] = {}  # made on a rule's first run: most rules never run on an article
     events: list[Event] = []
     for sentence in segments.sentences:
         tokens = tuple(sentence_tokens(sentence, mentions))
@@ -675,11 +675,35 @@ def _closes(tokens: Sequence[Token], words: Sequence[str], index: int, governors
 
 def cue_ending_at(words: Sequence[str], lower: int, end: int, cues: Sequence[Cue]) -> Cue | None:
     """The longest cue whose words end just before token ``end`` and start at or after ``lower``."""
-    for cue in cues:
+    if end <= 0:
+        return None
+    for cue in cues_by_last_word(cues).get(words[end - 1], ()):
         start = end - len(cue.words)
         if start >= lower and tuple(words[start:end]) == cue.words:
             return cue
     return None
+
+
+_CUE_INDEX: dict[int, tuple[Sequence[Cue], Mapping[str, tuple[Cue, ...]]]] = {}
+
+
+def cues_by_last_word(cues: Sequence[Cue]) -> Mapping[str, tuple[Cue, ...]]:
+    """The cues grouped by their last word, each group in the given (longest-first) order.
+
+    Built once per cue sequence (kept alive with it, so its id cannot be reused): the cue test
+    runs for every token before every trigger, and only a handful of cues share a last word.
+    """
+    cached = _CUE_INDEX.get(id(cues))
+    if cached is not None and cached[0] is cues:
+        return cached[1]
+    grouped: dict[str, list[Cue]] = {}
+    for cue in cues:
+        grouped.setdefault(cue.words[-1], []).append(cue)
+    index = {word: tuple(group) for word, group in grouped.items()}
+    if len(_CUE_INDEX) > 8:
+        _CUE_INDEX.clear()
+    _CUE_INDEX[id(cues)] = (cues, index)
+    return index
 
 
 def nearest_time(tokens: Sequence[Token], trigger: tuple[int, int], reach: int = 0) -> TimeMention | None:
