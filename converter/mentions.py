@@ -223,6 +223,8 @@ def _named(s: SentenceView, words: ActorWords, registry: _Registry, taken: list[
         *(c for c, _ in appos),
         *bare_acronyms(s, words, registry),
     ]
+    described = {extra.name_end for _, extra in appos}
+    candidates = [c for c in candidates if not _describes(s, c, described, words)]
     chosen = choose(candidates, taken, words)
     for acr in list(acronyms(s, chosen)):  # an acronym defined in the text beats the gazetteer's reading
         chosen = [c for c in chosen if (c.start, c.end) != (acr.start, acr.end)]
@@ -246,6 +248,17 @@ def _named(s: SentenceView, words: ActorWords, registry: _Registry, taken: list[
         if key is not None and registry.drafts[key].type == "person":
             registry.enrich(key, extra)
     return found
+
+
+def _describes(s: SentenceView, cand: Candidate, name_ends: set[int], words: ActorWords) -> bool:
+    """ "Lula, the Brazilian president, ...": an unnamed-person reading of an appositive describes the
+    name before the comma (which the apposition enriches); it is not a second person."""
+    if cand.spec.rule != "actors.person.anonymous":
+        return False
+    k = cand.start - 1
+    if k >= 0 and s.texts[k].lower() in words.texts("determiners"):
+        k -= 1
+    return k >= 0 and s.texts[k] == "," and k in name_ends
 
 
 def _mention(

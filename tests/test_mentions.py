@@ -412,3 +412,10 @@ def test_they_still_refers_to_a_single_plural_group() -> None:
 def test_a_country_is_never_they() -> None:
     text = "Russia warned of a response. They did not say more."
     assert [m for m in mentions_of(text).actor_mentions if m.pronoun] == []
+
+
+def test_an_appositive_description_is_not_a_second_person() -> None:
+    text = "Lula, the Brazilian president, arrived. Nadia Serrano, a Chilean senator, spoke."
+    found = mentions_of(text)
+    assert [a.name for a in found.actors if a.type == "person"] == ["Luiz Inácio Lula da Silva", "Nadia Serrano"]
+    assert "president" in actor_named(found, "Luiz Inácio Lula da Silva").titles
