@@ -9,6 +9,17 @@ match becomes an :class:`~converter.model.Event`. The words live in YAML: patter
 Precision comes first: a participant is only ever taken from a ``$source`` / ``$target`` /
 ``$location`` / ``$intermediary`` capture (never guessed), and when several matches claim the
 same trigger words only the most specific one is kept.
+
+Modality comes from the nearest cue before the trigger (``modality_cues``) and, failing that,
+from the governing clause, read from the reporting word lists (rules/lexicon/reporting_verbs.yaml)
+without consulting the claims stage: an event under a reporting verb, after "according to" + a
+source, or before a closing "…, X said" is ``reported``; under a denial it is ``denied``.
+Control and raising frames ("stands accused of supplying", "is believed to be receiving") sit
+between subject and verb in the patterns (``@control_frames``), so the subject is the source.
+
+Each rule has a per-article step budget (``pattern.Budget``); a rule that exhausts it is skipped
+for the rest of the article and reported (:func:`match_events_with_warnings`, or a
+:class:`RuleBudgetWarning` from :func:`match_events`).
 """
 
 from __future__ import annotations
