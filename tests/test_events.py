@@ -392,6 +392,7 @@ def test_the_governing_clause_sets_reported_or_denied(pipeline, text: str, kind:
         ("Iran has been accused of attacking Israel.", "ASSAULT", "Iran", "Israel"),
         ("Belarus is believed to be sending weapons to Russia.", "AID", "Belarus", "Russia"),
         ("Hamas is preparing to attack Israel.", "ASSAULT", "Hamas", "Israel"),
+        ("Russia denied sending troops to Belarus.", "AID", "Russia", "Belarus"),
     ],
 )
 def test_the_subject_of_a_control_frame_is_the_embedded_events_source(pipeline, text: str, kind: str,
