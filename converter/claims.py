@@ -37,7 +37,7 @@ from converter.model import (
     Span,
     Token,
 )
-from converter.pattern import ACTOR, DISPATCH, JMP, KIND, MATCH, SPLIT, WORDS, Pattern, normalize
+from converter.pattern import normalize
 from converter.tokens import sentence_tokens
 
 PRECEDENCE: tuple[str, ...] = (
@@ -154,9 +154,15 @@ def collapse_quotes(tokens: Sequence[Token], quotes: Sequence[Quote], text: str)
     Why: a rule can then name the quote as one element (``<content: %quote>``), and no indirect
     rule ever fires on words inside a quotation (those words belong to the quoted speaker).
     """
+    if not tokens:
+        return ()
+    first, last = tokens[0].span.start, tokens[-1].span.end
+    near = [q for q in quotes if q.span.start <= last and q.span.end >= first]  # most windows: none
+    if not near:
+        return tuple(tokens)
     out: list[Token] = []
     for token in tokens:
-        quote = _quote_of(token.span, quotes)
+        quote = _quote_of(token.span, near)
         if quote is None:
             out.append(token)
         elif not (out and out[-1].kind == "quote" and out[-1].ref is quote):
@@ -352,94 +358,6 @@ def _lone_quote(tokens: Sequence[Token], start: int, end: int) -> Quote | None:
     return None
 
 
-# --------------------------------------------------------------------------- prefilter
-
-
-Needs = tuple[tuple[str, frozenset[str]], ...]
-"""What a pattern cannot match without: ("word", W) = some token whose normalized text is in W;
-("kind", K) = some token whose kind is in K. Every entry must hold for a match to be possible."""
-
-
-@dataclass(frozen=True)
-class Present:
-    """The normalized words and token kinds of one token stream, for :func:`needs` checks."""
-
-    words: frozenset[str]
-    kinds: frozenset[str]
-
-    @classmethod
-    def of(cls, tokens: Sequence[Token]) -> Present:
-        return cls(frozenset(normalize(t.text) for t in tokens), frozenset(t.kind for t in tokens))
-
-    def satisfies(self, needs: Needs) -> bool:
-        """False only when the pattern provably cannot match here (so skipping it changes nothing)."""
-        return all(not (self.kinds if field == "kind" else self.words).isdisjoint(allowed)
-                   for field, allowed in needs)
-
-
-_NEEDS: dict[int, tuple[Pattern, Needs]] = {}
-
-
-def needs(pattern: Pattern) -> Needs:
-    """The tokens every match of ``pattern`` must consume, computed once per compiled pattern.
-
-    Why: running each rule's VM on every sentence was most of this stage's time, while a claim
-    rule is anchored on a reporting verb, a quote or an actor that most sentences lack. A consuming
-    test is required when no path from the start to MATCH avoids it (it dominates MATCH); the same
-    test written twice (a word list in two branches) is checked as one, so either copy counts;
-    assertions are treated as always passing, which only adds paths, so the test stays sound.
-    """
-    cached = _NEEDS.get(id(pattern))
-    if cached is not None and cached[0] is pattern:
-        return cached[1]
-    program = pattern.program
-    groups: dict[tuple[str, frozenset[str]], set[int]] = {}
-    for pc, need in _consuming(program):
-        groups.setdefault(need, set()).add(pc)
-    found = tuple(need for need, pcs in groups.items() if not _reaches_match(program, pcs))
-    _NEEDS[id(pattern)] = (pattern, found)
-    return found
-
-
-def _consuming(program: Sequence[Any]) -> Iterable[tuple[int, tuple[str, frozenset[str]]]]:
-    """Each token test of the program that names words or a kind (ANY accepts every token)."""
-    for pc, ins in enumerate(program):
-        if ins.op in (WORDS, DISPATCH):  # a DISPATCH's keys are the words it accepts next
-            yield pc, ("word", frozenset(ins.arg))
-        elif ins.op == KIND:
-            yield pc, ("kind", frozenset({ins.arg}))
-        elif ins.op == ACTOR:
-            yield pc, ("kind", frozenset({"actor"}))
-
-
-def _successors(program: Sequence[Any], pc: int) -> Iterable[int]:
-    ins = program[pc]
-    if ins.op == MATCH:
-        return ()
-    if ins.op == SPLIT:
-        return (ins.x, ins.y)
-    if ins.op == JMP:
-        return (ins.x,)
-    if ins.op == DISPATCH:
-        return tuple(target for target in ins.arg.values() if target >= 0)
-    return (pc + 1,)
-
-
-def _reaches_match(program: Sequence[Any], blocked: set[int]) -> bool:
-    """Whether MATCH is reachable from the start without passing any instruction in ``blocked``."""
-    seen = set(blocked)
-    stack = [0]
-    while stack:
-        pc = stack.pop()
-        if pc in seen:
-            continue
-        seen.add(pc)
-        if program[pc].op == MATCH:
-            return True
-        stack.extend(_successors(program, pc))
-    return False
-
-
 # --------------------------------------------------------------------------- sentence rules
 
 
@@ -452,13 +370,10 @@ def ranked_rules(ruleset: Any) -> RankedRules:
 def sentence_candidates(ctx: Context) -> list[Candidate]:
     """Indirect, according-to and unattributed rules, one sentence at a time."""
     found: list[Candidate] = []
-    rules = [(rank, rule, needs(rule.pattern)) for rank, rule in ctx.rules if not rule.id.startswith(QUOTE_PREFIX)]
+    rules = [(rank, rule) for rank, rule in ctx.rules if not rule.id.startswith(QUOTE_PREFIX)]
     for sentence in ctx.segments.sentences:
         tokens = window_tokens(ctx.segments, ctx.table, (sentence,))
-        present = Present.of(tokens)
-        for rank, rule, need in rules:
-            if not present.satisfies(need):
-                continue
+        for rank, rule in rules:
             for match in rule.pattern.find_all(tokens, mentions=ctx.mentions):
                 candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists)
                 if candidate is not None:
@@ -502,9 +417,8 @@ def attribute_quote(ctx: Context, quote: Quote) -> Candidate | None:
 
 def quote_matches(ctx: Context, quote: Quote, tokens: Sequence[Token]) -> Iterable[tuple[Candidate, int]]:
     """Every quote-rule match whose content is this quote, with the character offset where it ends."""
-    present = Present.of(tokens)
     for rank, rule in ctx.rules:
-        if not rule.id.startswith(QUOTE_PREFIX) or not present.satisfies(needs(rule.pattern)):
+        if not rule.id.startswith(QUOTE_PREFIX):
             continue
         for match in rule.pattern.find_all(tokens, mentions=ctx.mentions):
             candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists)
