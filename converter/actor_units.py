@@ -173,6 +173,9 @@ def person_parser() -> Lark:
 _GRAMMAR_TERMINALS = frozenset(
     {"TITLE", "NAME", "PARTICLE", "DEMONYM", "COUNTRY", "ORG", "PERSONNAME", "POSS", "COMMA", "DET", "PREP", "WORD"}
 )
+#: Unit categories the grammar reads as another terminal: a listed public figure is a name to it
+#: (recognizers still see PERSONNAME and take the gazetteer entry).
+_AS_TERMINAL = {"PERSONNAME": "NAME"}
 
 
 def longest_parse(units: Sequence[Unit], first: int, start: str, limit: int = 14) -> Tree | None:
@@ -189,7 +192,7 @@ def longest_parse(units: Sequence[Unit], first: int, start: str, limit: int = 14
         if unit.cat not in _GRAMMAR_TERMINALS:
             break
         try:
-            parser.feed_token(Token(unit.cat, unit.text, start_pos=index))
+            parser.feed_token(Token(_AS_TERMINAL.get(unit.cat, unit.cat), unit.text, start_pos=index))
         except UnexpectedInput:
             break
         if "$END" not in parser.choices():
