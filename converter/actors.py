@@ -520,8 +520,10 @@ def _acronym(word: str) -> bool:
 
 def demonym_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     """``actors.group.demonym_noun``: "North Korean troops", "South Korean and Western officials"."""
+    blocs = words.exact("blocs")
+    owns = [x.cat in ("DEMONYM", "COUNTRY") or x.text in blocs for x in s.units]  # _group_owner, once per unit
     for u, unit in enumerate(s.units):
-        if not _group_owner(unit, words) or (u > 0 and _group_owner(s.units[u - 1], words)):
+        if not owns[u] or (u > 0 and owns[u - 1]):
             continue
         owners, v = _owner_chain(s, u, words)
         if len(owners) > 1 and owners[0].cat == "COUNTRY":  # "South Korea and Western nations": two actors
