@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from lark import Lark, Transformer, Tree
@@ -50,15 +50,20 @@ _SETTINGS = frozenset({"vague_plural_count"})
 _ISODATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DECADE_RE = re.compile(r"\d{3}0s")
 _PLAIN_INT_RE = re.compile(r"\d+")
+_UNKNOWN = "?"  # not a terminal name: marks a shape not computed yet
+_SHAPES_MAX = 100_000  # remembered token shapes per categorizer (a bound for endless batch runs)
 
 
 # builds the transformer of one parse from the word-list entries behind its tokens (keyed by start offset)
 TransformerFactory = Callable[[Mapping[int, Mapping[str, Any]]], Transformer]
 
 
-@dataclass(frozen=True)
-class Cat:
-    """One category token: its terminal, span, text, and the word-list entry it came from."""
+class Cat(NamedTuple):
+    """One category token: its terminal, span, text, and the word-list entry it came from.
+
+    A named tuple rather than a frozen dataclass: one is made per word of every sentence, twice
+    (time and quantity), and a tuple is several times cheaper to build.
+    """
 
     terminal: str
     span: Span
@@ -105,20 +110,33 @@ class Categorizer:
     open_words: bool  # quantity grammar: other words become WORD/PLURAL
     stopwords: frozenset[str]
     plural_endings: tuple[str, ...]
+    #: (token kind, text) -> shape terminal or None, filled as words are met: most tokens of a sentence
+    #: start no word-list entry, and their category depends on nothing but kind and text.
+    shapes: dict[tuple[str, str], str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def categorize(self, tokens: Sequence[Token]) -> list[Cat | None]:
         """Categories in token order; None marks a token outside every expression (a multi-word entry is one Cat)."""
         cats: list[Cat | None] = []
+        reach, shapes = self.reach, self.shapes
         i = 0
         while i < len(tokens):
-            found = self._phrase_at(tokens, i)
-            if found is not None:
-                size, terminal, entry = found
-                span = Span(tokens[i].span.start, tokens[i + size - 1].span.end)
-                cats.append(Cat(terminal, span, " ".join(t.text for t in tokens[i : i + size]), entry))
-                i += size
-                continue
-            cats.append(self._shape(tokens[i]))
+            token = tokens[i]
+            first = token.text.lower()
+            if first in reach or (first[-1:] == "." and first.rstrip(".") in reach):
+                found = self._phrase_at(tokens, i)
+                if found is not None:
+                    size, terminal, entry = found
+                    span = Span(token.span.start, tokens[i + size - 1].span.end)
+                    cats.append(Cat(terminal, span, " ".join(t.text for t in tokens[i : i + size]), entry))
+                    i += size
+                    continue
+            key = (token.kind, token.text)
+            shape = shapes.get(key, _UNKNOWN)
+            if shape is _UNKNOWN:
+                if len(shapes) >= _SHAPES_MAX:
+                    shapes.clear()
+                shape = shapes[key] = self._shape_terminal(token)
+            cats.append(None if shape is None else Cat(shape, token.span, token.text, {}))
             i += 1
         return cats
 
@@ -136,12 +154,9 @@ class Categorizer:
                 return size, *self.phrases[lowered]
         return None
 
-    def _shape(self, token: Token) -> Cat | None:
+    def _shape_terminal(self, token: Token) -> str | None:
         """Category from the token's shape: numbers, ISO dates, decades, compound number words, open words."""
-        terminal = _number_shape(token) if token.kind == "number" else self._word_shape(token)
-        if terminal is None:
-            return None
-        return Cat(terminal, token.span, token.text, {})
+        return _number_shape(token) if token.kind == "number" else self._word_shape(token)
 
     def _word_shape(self, token: Token) -> str | None:
         text = token.text
@@ -277,22 +292,59 @@ def _lark_token(cat: Cat) -> LarkToken:
                      end_line=1, end_column=end + 1, end_pos=end)
 
 
+_DEAD, _LIVE, _ACCEPTS = 0, 1, 2  # a prefix of terminals: a parse error / may go on / is a whole expression
+_PREFIXES_MAX = 200_000  # remembered prefixes per grammar (a bound for endless batch runs)
+
+
+@cache
+def _prefix_table(parser: Lark) -> dict[tuple[str, ...], int]:
+    """What the LALR parser made of each terminal sequence seen so far (``_DEAD``/``_LIVE``/``_ACCEPTS``)."""
+    return {}
+
+
 def _longest_prefix(parser: Lark, cats: Sequence[Cat]) -> int:
-    """Length of the longest prefix of ``cats`` that parses as a whole expression (0 if none)."""
-    interactive = parser.parse_interactive()
+    """Length of the longest prefix of ``cats`` that parses as a whole expression (0 if none).
+
+    Why the table: whether a prefix parses depends only on its terminals (the LALR automaton never
+    looks at token text), and the same short sequences ("on WEEKDAY", "NUMBER PLURAL") recur in
+    every article, so each is run through lark once per process.
+    """
+    table = _prefix_table(parser)
+    if len(table) >= _PREFIXES_MAX:
+        table.clear()
+    interactive = None
+    fed = 0
     best = 0
+    key: tuple[str, ...] = ()
     for length, cat in enumerate(cats, start=1):
-        try:
-            interactive.feed_token(_lark_token(cat))
-        except UnexpectedInput:
+        key = (*key, cat.terminal)
+        status = table.get(key)
+        if status is None:
+            if interactive is None:
+                interactive = parser.parse_interactive()
+            status, fed = _feed_up_to(interactive, cats, fed, length)
+            table[key] = status
+        if status == _DEAD:
             break
-        state = interactive.parser_state.copy(deepcopy_values=False)
-        try:
-            state.feed_token(LarkToken("$END", "", 0, 1, 1), True)
-        except UnexpectedInput:
-            continue
-        best = length
+        if status == _ACCEPTS:
+            best = length
     return best
+
+
+def _feed_up_to(interactive: Any, cats: Sequence[Cat], fed: int, length: int) -> tuple[int, int]:
+    """Feed ``cats[fed:length]`` to the parser; the status of the prefix of ``length`` and how many are fed."""
+    while fed < length:
+        try:
+            interactive.feed_token(_lark_token(cats[fed]))
+        except UnexpectedInput:
+            return _DEAD, fed
+        fed += 1
+    state = interactive.parser_state.copy(deepcopy_values=False)
+    try:
+        state.feed_token(LarkToken("$END", "", 0, 1, 1), True)
+    except UnexpectedInput:
+        return _LIVE, fed
+    return _ACCEPTS, fed
 
 
 def find_expressions(parser: Lark, transformer: TransformerFactory, cats: Sequence[Cat | None]) -> list[Parsed]:
