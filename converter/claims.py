@@ -20,7 +20,7 @@ Precision comes first: a speaker is only ever taken from a ``$speaker`` capture,
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from converter.model import (
@@ -199,6 +199,10 @@ class Context:
     table: TokenTable
     lists: Lists
     rules: RankedRules
+    #: Quote-rule candidates by window (first, last sentence index): quotes in the same sentences share
+    #: one window, so their rules run once (see :func:`window_quote_matches`).
+    windows: dict[tuple[int, int], tuple[tuple[Token, ...], list[tuple[Candidate, int]]]] = field(
+        default_factory=dict, compare=False, repr=False)
 
 
 def window_tokens(segments: Segments, table: TokenTable, sentences: Sequence[Sentence]) -> tuple[Token, ...]:
@@ -405,9 +409,9 @@ def attribute_quote(ctx: Context, quote: Quote) -> Candidate | None:
     window, last_inside = quote_window(ctx.segments, quote)
     if not window:
         return None
-    tokens = window_tokens(ctx.segments, ctx.table, window)
+    tokens, found = window_quote_matches(ctx, window)
     limit = window[last_inside].span.end
-    matches = list(quote_matches(ctx, quote, tokens))
+    matches = [(c, end) for c, end in found if c.quote is quote]
     inside = [c for c, end in matches if end <= limit and not is_orphan(c)]
     outside = [c for c, end in matches if end > limit and not is_orphan(c)
                and next_tail(tokens, end, window[-1].span.end)]
@@ -415,14 +419,26 @@ def attribute_quote(ctx: Context, quote: Quote) -> Candidate | None:
     return chosen[0] if chosen else None
 
 
-def quote_matches(ctx: Context, quote: Quote, tokens: Sequence[Token]) -> Iterable[tuple[Candidate, int]]:
-    """Every quote-rule match whose content is this quote, with the character offset where it ends."""
+def window_quote_matches(ctx: Context, window: Sequence[Sentence]) -> tuple[tuple[Token, ...],
+                                                                             list[tuple[Candidate, int]]]:
+    """The window's tokens and every quote-rule match in it that attributes some quote, with the
+    character offset where the match ends; computed once per window and article."""
+    key = (window[0].index, window[-1].index)
+    cached = ctx.windows.get(key)
+    if cached is None:
+        tokens = window_tokens(ctx.segments, ctx.table, window)
+        cached = ctx.windows[key] = (tokens, list(quote_matches(ctx, tokens)))
+    return cached
+
+
+def quote_matches(ctx: Context, tokens: Sequence[Token]) -> Iterable[tuple[Candidate, int]]:
+    """Every quote-rule match whose content is a quote, with the character offset where it ends."""
     for rank, rule in ctx.rules:
         if not rule.id.startswith(QUOTE_PREFIX):
             continue
         for match in rule.pattern.find_all(tokens, mentions=ctx.mentions):
             candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists)
-            if candidate is not None and candidate.quote is quote:
+            if candidate is not None and candidate.quote is not None:
                 yield candidate, tokens[match.end - 1].span.end
 
 
