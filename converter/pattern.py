@@ -976,12 +976,76 @@ class Pattern:
 
 @dataclass(frozen=True)
 class Flat:
-    """A program unpacked into parallel tuples indexed by pc (see :attr:`Pattern.flat`)."""
+    """A program unpacked into parallel tuples indexed by pc (see :attr:`Pattern.flat`).
+
+    ``edges`` caches, per (pc, at sentence end), where the empty transitions from pc lead: the VM
+    follows them with a table look-up instead of walking SPLIT/JMP/SAVE chains for every thread.
+    """
 
     ops: tuple[int, ...]
     xs: tuple[int, ...]
     ys: tuple[int, ...]
     args: tuple[Any, ...]
+    edges: dict[int, Edges] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+
+#: What following the empty transitions from one pc gives: the number of pcs visited (for the budget)
+#: and, in priority order, each consuming/MATCH pc reached with the capture writes on the way there
+#: (slot index, or _TRIG_OPEN / _TRIG_CLOSE for the implicit trigger).
+Edges = tuple[int, tuple[tuple[int, tuple[int, ...]], ...]]
+_TRIG_OPEN, _TRIG_CLOSE = -1, -2
+
+
+def _edges(flat: Flat, pc: int, at_end: bool) -> Edges:
+    """The empty-transition closure of ``pc`` at a position after the first (so %start fails), as in
+    :func:`_closure` but with the capture writes recorded instead of applied.
+
+    Equivalent to walking the closure per thread: a pc the walk visits twice is only followed the
+    first time, exactly as :func:`_closure` does with its marks, and which transitions exist does not
+    depend on the captures, only on the position (``at_end`` for %end).
+    """
+    ops, xs, ys = flat.ops, flat.xs, flat.ys
+    seen: set[int] = set()
+    out: list[tuple[int, tuple[int, ...]]] = []
+    stack: list[tuple[int, tuple[int, ...]]] = [(pc, ())]
+    while stack:
+        pc, writes = stack.pop()
+        if pc in seen:
+            continue
+        seen.add(pc)
+        op = ops[pc]
+        if op < _CONSUMING or op == MATCH:
+            out.append((pc, writes))
+        elif op == SPLIT:
+            stack.append((ys[pc], writes))
+            stack.append((xs[pc], writes))
+        elif op == JMP:
+            stack.append((xs[pc], writes))
+        elif op == SAVE:
+            stack.append((pc + 1, (*writes, xs[pc])))
+        elif op == ASSERT_END:
+            if at_end:
+                stack.append((pc + 1, writes))
+        elif op == TRIG_START:
+            stack.append((pc + 1, (*writes, _TRIG_OPEN)))
+        elif op == TRIG_END:
+            stack.append((pc + 1, (*writes, _TRIG_CLOSE)))
+        # ASSERT_START: never true after the first position
+    return len(seen), tuple(out)
+
+
+def _written(caps: tuple[int, ...], writes: tuple[int, ...], pos: int) -> tuple[int, ...]:
+    """``caps`` after the recorded writes at ``pos`` (the trigger opens once and closes once)."""
+    out = list(caps)
+    for w in writes:
+        if w >= 0:
+            out[w] = pos
+        elif w == _TRIG_OPEN:
+            if out[2] == _UNSET:
+                out[2] = pos
+        elif out[3] == _UNSET and out[2] != _UNSET:
+            out[3] = pos
+    return tuple(out)
 
 
 #: Placeholder position in :attr:`Pattern.start_threads` (never a real token index).
@@ -1084,7 +1148,7 @@ class _VM:
 
     def run(self, start: int) -> tuple[int, ...] | None:
         n, mark, flat = self.n, self.mark, self.flat
-        ops, args = flat.ops, flat.args
+        ops, args, edges = flat.ops, flat.args, flat.edges
         norm, kinds, types = self.norm, self.kinds, self.types
         start = self.next_start(start)
         if start < 0:
@@ -1127,8 +1191,16 @@ class _VM:
                         mark[nxt] = gen
                         nlist.append((nxt, caps))
                         steps += 1
-                else:
-                    steps += _closure(flat, nxt, caps, pos + 1, n, mark, gen, nlist)
+                    continue
+                key = nxt * 2 + (pos + 1 == n)
+                found = edges.get(key)
+                if found is None:
+                    found = edges[key] = _edges(flat, nxt, pos + 1 == n)
+                steps += found[0]
+                for target, writes in found[1]:
+                    if mark[target] != gen:
+                        mark[target] = gen
+                        nlist.append((target, _written(caps, writes, pos + 1) if writes else caps))
             if pos >= n:
                 self.spend(steps)
                 break
