@@ -188,7 +188,8 @@ def _decode(data: bytes) -> str | ReadError:
         )
 
 
-_DIGIT_RUNS = bytes(ord("0") if ord("0") <= i <= ord("9") else ord(" ") for i in range(256))
+_SHAPE = bytes(ord("0") if chr(i).isdigit() and i < 128 else ord("[") if chr(i) in "[{" else ord(" ") for i in range(256))
+"""Byte map for one cheap look at a record: digits become 0, opening brackets [, the rest a space."""
 # orjson reads an integer beyond 64 bits as a float where json keeps it exact; such a number has at
 # least 19 digits, so any run of 19 digits (in a number or a string) sends the record to json.
 _LONG_DIGIT_RUN = b"0" * 19
@@ -202,7 +203,10 @@ def _quick_parse(raw: bytes) -> Any:
     surrogates, 1e400) or reads big integers as floats. Any such record simply takes the json
     path, so results and error messages stay exactly those of the standard library.
     """
-    if orjson is None or _LONG_DIGIT_RUN in raw.translate(_DIGIT_RUNS) or _may_nest_deeply(raw):
+    if orjson is None:
+        return _NOT_QUICK
+    shape = raw.translate(_SHAPE)
+    if _LONG_DIGIT_RUN in shape or _may_nest_deeply(shape):
         return _NOT_QUICK
     try:
         return orjson.loads(raw)
@@ -210,11 +214,11 @@ def _quick_parse(raw: bytes) -> Any:
         return _NOT_QUICK
 
 
-def _may_nest_deeply(raw: bytes) -> bool:
+def _may_nest_deeply(shape: bytes) -> bool:
     """Whether json.loads might run out of stack: it recurses once per nesting level where orjson
     allows 1024 levels, so a record with many brackets takes the json path to be refused the same way
     (counting brackets overestimates the depth, which only costs speed)."""
-    return raw.count(b"[") + raw.count(b"{") >= sys.getrecursionlimit() // 2
+    return shape.count(b"[") >= sys.getrecursionlimit() // 2
 
 
 def _parse_bytes(raw: bytes) -> Any:
