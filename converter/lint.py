@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +18,13 @@ from converter.errors import Location, PatternError, RuleError
 from converter.lexicon import load_lexicon
 from converter.model import Span, Token
 from converter.pattern import (
+    KIND_MARK,
     Budget,
     Inflections,
     Node,
     Pattern,
     WordListRef,
+    best_clause,
     compile_pattern,
     known_lists,
     parse_pattern,
@@ -48,6 +50,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "AEC-R011": ("warning", "rule {id} is slow: {steps} VM steps on the {tokens}-token synthetic article (limit {limit})"),
     "AEC-R012": ("warning", "unquoted {word!r} is a boolean in YAML 1.1 loaders; write it quoted"),
     "AEC-R013": ("info", "rule {id} is deprecated; remove it once nothing depends on it"),
+    "AEC-R014": ("info", ("rule {id} requires no particular word, so it runs on every sentence; "
+                          "an anchor word (a literal, ~lemma or @list outside optional parts) lets it be skipped")),
 }
 
 SEVERITIES = ("error", "warning", "info")
@@ -238,14 +242,32 @@ class NotSlow(Validator):
         if rule.pattern is None:
             return []
         budget = Budget(SLOW_RULE_STEPS * 10)
+        # measured without the prefilter: the synthetic soup lacks most rules' words, real articles don't
+        unfiltered = replace(rule.pattern, clauses=(), ordered=(), first=None)
         for sentence in self.context.synthetic:
-            rule.pattern.find_all(sentence, budget=budget)
+            unfiltered.find_all(sentence, budget=budget)
             if budget.exceeded:
                 break
         if budget.used <= SLOW_RULE_STEPS:
             return []
         return [issue("AEC-R011", rule.where("pattern"), rule.id, id=rule.id, steps=budget.used,
                       tokens=SYNTHETIC_TOKENS, limit=SLOW_RULE_STEPS)]
+
+
+#: Token kinds nearly every sentence has: requiring only these filters nothing out.
+_EVERYWHERE = frozenset(KIND_MARK + k for k in ("word", "punct", "actor", "number"))
+
+
+class HasAnchor(Validator):
+    """Flags (info) a pattern whose prefilter requires only token kinds: it is run on every sentence."""
+
+    def validate(self, rule: LintRule) -> list[LintIssue]:
+        if rule.pattern is None:
+            return []
+        clause = best_clause(rule.pattern.clauses)
+        if clause is not None and not clause <= _EVERYWHERE:
+            return []
+        return [issue("AEC-R014", rule.where("pattern"), rule.id, id=rule.id)]
 
 
 #: The validators `aec rules lint` runs, in order (explicit registry; order matters: compile first).
@@ -257,6 +279,7 @@ VALIDATORS: dict[str, type[Validator]] = {
     "unique_ids": UniqueIds,
     "distinct_patterns": DistinctPatterns,
     "not_slow": NotSlow,
+    "has_anchor": HasAnchor,
 }
 
 

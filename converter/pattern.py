@@ -773,9 +773,7 @@ def first_features(program: Sequence[Instr]) -> frozenset[str] | None:
         ins = program[pc]
         if ins.op in (ANY, MATCH):
             return None
-        if ins.op == WORDS:
-            out.update(ins.arg)
-        elif ins.op == DISPATCH:
+        if ins.op == WORDS or ins.op == DISPATCH:
             out.update(ins.arg)
         elif ins.op == KIND:
             out.add(kind_feature(ins.arg))
@@ -1290,6 +1288,20 @@ def walk(node: Node) -> Iterator[Node]:
 
 
 __all__ = [
-    "DEFAULT_STEP_BUDGET", "Budget", "Inflections", "Match", "Pattern", "TokenView", "best_clause",
-    "compile_pattern", "kind_feature", "token_view", "with_determiners", "inflections_from_data", "normalize", "parse_pattern", "shipped_inflections", "walk",
+    "DEFAULT_STEP_BUDGET",
+    "Budget",
+    "Inflections",
+    "Match",
+    "Pattern",
+    "TokenView",
+    "best_clause",
+    "compile_pattern",
+    "inflections_from_data",
+    "kind_feature",
+    "normalize",
+    "parse_pattern",
+    "shipped_inflections",
+    "token_view",
+    "walk",
+    "with_determiners",
 ]

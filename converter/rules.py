@@ -19,6 +19,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from converter.errors import Location, RuleError
 from converter.lexicon import Lexicon, load_lexicon
+from converter.model import Token
 from converter.pattern import (
     Inflections,
     Pattern,
@@ -29,7 +30,6 @@ from converter.pattern import (
     token_view,
     with_determiners,
 )
-from converter.model import Token
 from converter.resources import data_path
 from converter.rulefiles import RuleFile, check_rule_file, load_rule_file
 

@@ -360,7 +360,7 @@ def _scope(kind: str, rule_id: str, group: str) -> str | None:
 
 def _one(convert: Convert, runner: LexiconRunner | None, ruleset: RuleSet, case: tuple[str, str, str, Any],
          group: str, example: Any) -> ExampleResult:
-    kind, rule_id, path, data = case
+    kind, rule_id, path, _data = case
     text = example if isinstance(example, str) else example["text"]
     expect = {} if isinstance(example, str) else dict(example.get("expect") or {})
     if kind == "wordlists":
@@ -385,7 +385,7 @@ def _one_wordlist(runner: LexiconRunner | None, ruleset: RuleSet, case: tuple[st
         return ExampleResult(rule_id, path, group, text, NOT_RUNNABLE, expect)
     check = runner_for(data)
     if check is _check_lexicon and runner is not _lexicon_runner():
-        check = lambda _rules, file_data, ex: runner(file_data, ex)  # noqa: E731
+        check = lambda _rules, file_data, ex: runner(file_data, ex)
     if check is None:
         known = ", ".join(sorted(EXAMPLE_RUNNERS))
         detail = f"unknown examples runner {runner_name(data)!r}; expected one of {known}"

@@ -188,12 +188,12 @@ def test_sentence_tokens_collapse_mentions_preferring_actors_then_longer_spans()
 
 # --------------------------------------------------------------------------- prefilter (pattern.requirements)
 
-from dataclasses import replace as _replace  # noqa: E402
+from dataclasses import replace as _replace
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from converter.pattern import token_view  # noqa: E402
+from converter.pattern import token_view
 
 _ATOMS = ["a", "b", "c", "~send", "@say", "$x", "$y:person", "%time", "%punct", "%start", "%end", '","', "..2", "..."]
 

@@ -92,3 +92,27 @@ def test_the_cli_runs_rules_lint_with_the_documented_exit_codes(capsys):
     assert "AEC-R009" in capsys.readouterr().out
     assert main(["rules", "lint", str(BAD / "no-such-file.yaml")]) == 2
     assert main(["rules"]) == 2
+
+
+def test_a_rule_without_an_anchor_word_is_reported_as_info(tmp_path):
+    path = tmp_path / "loose.yaml"
+    rule = """\
+kind: events
+id: events.user
+description: User rules.
+rules:
+  - id: {id}
+    version: 1
+    status: experimental
+    description: A user rule.
+    type: CONSULT
+    pattern: "{pattern}"
+    examples:
+      match: [{{text: "Lee met Kim.", expect: {{type: CONSULT}}}}]
+      no_match: ["Nobody came."]
+"""
+    path.write_text(rule.format(id="loose", pattern="$source %word+ $target"), encoding="utf-8")
+    found = [i for i in lint_rules([path]) if i.code == "AEC-R014"]
+    assert [(i.severity, i.rule) for i in found] == [("info", "events.user.loose")]
+    path.write_text(rule.format(id="anchored", pattern="$source ~meet $target"), encoding="utf-8")
+    assert [i for i in lint_rules([path]) if i.code == "AEC-R014"] == []
