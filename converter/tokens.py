@@ -9,6 +9,7 @@ or "on Monday" in one step.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from itertools import pairwise
 
@@ -34,11 +35,36 @@ def choose_mentions(candidates: Sequence[AnyMention]) -> list[AnyMention]:
     return sorted(kept, key=lambda m: m.span.start)
 
 
+class _ByStart:
+    """An article's non-empty mentions sorted by start, so each sentence finds its own by bisection
+    instead of scanning every mention of the article (which made long articles quadratic)."""
+
+    def __init__(self, mentions: Mentions) -> None:
+        self.mentions = mentions
+        every = [m for group in (mentions.actor_mentions, mentions.times, mentions.quantities)
+                 for m in group if m.span.end > m.span.start]
+        self.sorted: list[AnyMention] = sorted(every, key=lambda m: m.span.start)
+        self.starts = [m.span.start for m in self.sorted]
+        self.longest = max((m.span.end - m.span.start for m in every), default=0)
+
+    def overlapping(self, span: Span) -> list[AnyMention]:
+        """Mentions overlapping ``span``: those starting before its end and within the longest
+        mention's length before its start, checked exactly."""
+        low = bisect.bisect_left(self.starts, span.start - self.longest)
+        high = bisect.bisect_left(self.starts, span.end)
+        return [m for m in self.sorted[low:high] if m.span.overlaps(span)]
+
+
+#: The index of the last Mentions seen (the pipeline asks for every sentence of one article in a row).
+_LAST: list[_ByStart] = []
+
+
 def _in_sentence(sentence: Sentence, mentions: Mentions) -> list[AnyMention]:
-    found: list[AnyMention] = []
-    for group in (mentions.actor_mentions, mentions.times, mentions.quantities):
-        found.extend(m for m in group if m.span.overlaps(sentence.span) and m.span.end > m.span.start)
-    return found
+    index = _LAST[0] if _LAST and _LAST[0].mentions is mentions else None
+    if index is None:
+        index = _ByStart(mentions)
+        _LAST[:] = [index]
+    return index.overlapping(sentence.span)
 
 
 def _joined_text(tokens: Sequence[Token]) -> str:

@@ -278,3 +278,26 @@ def test_determiners_come_from_the_actor_files_when_the_inflections_name_none() 
     own = Inflections(determiners=("the",))
     assert with_determiners(own, [actor_file]) is own
     assert "the" in shipped_inflections().determiners
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 25), st.sampled_from(["actor", "time", "quantity"])),
+                max_size=12))
+def test_each_sentence_gets_exactly_the_mentions_overlapping_it(raw) -> None:
+    """The bisection index in tokens.py finds the same mentions as checking every one."""
+    from converter.model import QuantityMention, Sentence, TimeMention
+    from converter.tokens import _in_sentence
+
+    ref = RuleRef("t", 1)
+    made = {"actor": [], "time": [], "quantity": []}
+    for start, length, kind in raw:
+        span = Span(start, start + length)
+        made[kind].append(ActorMention(span, "lee", 0) if kind == "actor" else
+                          TimeMention(span, 0, None, ref) if kind == "time" else
+                          QuantityMention(span, 0, 1.0, False, None, ref))
+    mentions = Mentions((Actor("lee", "Lee", "person", ref),), tuple(made["actor"]), tuple(made["time"]),
+                        tuple(made["quantity"]))
+    for start, end in ((0, 20), (20, 41), (41, 90)):
+        sentence = Sentence(0, Span(start, end), 0, ())
+        expected = [m for group in made.values() for m in group if m.span.overlaps(sentence.span)]
+        assert sorted(_in_sentence(sentence, mentions), key=id) == sorted(expected, key=id)
