@@ -178,10 +178,29 @@ def titled_people(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
 
 
 def _titled_at(s: SentenceView, u: int) -> Tree | None:
-    window = s.units[u : u + _PERSON_WINDOW]
-    if s.units[u].cat not in _OWNER | {"TITLE", "NAME"} or not any(x.cat == "TITLE" for x in window):
+    if not _may_be_titled(s.units, u):
         return None
     return longest_parse(s.units, u, "titled")
+
+
+_NAMES = ("NAME", "PERSONNAME")
+
+
+def _may_be_titled(units: Sequence[Unit], u: int) -> bool:
+    """A cheap test of the shape ``person.lark`` needs from ``u`` — [owner] [names] ['s] title+ name —
+    so the parser only runs where it can succeed (it would fail on most starts of a sentence)."""
+    n, v = len(units), u
+    if units[v].cat in _OWNER:
+        v += 1
+    while v < n and units[v].cat in _NAMES:
+        v += 1
+    if v < n and units[v].cat == "POSS":
+        v += 1
+    if v >= n or units[v].cat != "TITLE" or v - u >= _PERSON_WINDOW:
+        return False
+    while v < n and units[v].cat == "TITLE":
+        v += 1
+    return v < n and units[v].cat in _NAMES
 
 
 def _titled_candidates(s: SentenceView, tree: Tree, words: ActorWords) -> Iterator[Candidate]:
