@@ -339,14 +339,16 @@ def _plural(entry: WordEntry) -> bool:
     return attr(entry, "number") == "plural"
 
 
-def _coordinated(mention: ActorMention, mentions: Sequence[ActorMention], text: str, joins: frozenset[str]) -> bool:
-    """True when ``mention`` is one conjunct of "A and B" / "A, B": a plural word after it means them all."""
+def _coordinated(
+    mention: ActorMention, mentions: Sequence[ActorMention], text: str, joins: frozenset[str], commas: bool = True
+) -> bool:
+    """True when ``mention`` is one conjunct of "A and B" (or "A, B" when ``commas``) with one of ``mentions``."""
     for other in mentions:
         if other.sentence != mention.sentence or other.pronoun or other is mention:
             continue
         a, b = sorted((other.span, mention.span))
-        between = text[a.end : b.start]
-        if a.end <= b.start and between.strip() and between.strip(" ,").lower() in joins | {""}:
+        between = text[a.end : b.start].strip()
+        if a.end <= b.start and between and between.strip(" ,").lower() in (joins | {""} if commas else joins):
             return True
     return False
 
@@ -434,8 +436,28 @@ def _pronoun(
     if _plural(entry):
         key = _plural_antecedent(earlier, start, since, registry, fits, _joins(words, s))
     else:
-        key = _recent(earlier, start, since, fits)
+        key = _singular_antecedent(earlier, start, since, fits, _joins(words, s))
     return _mention(s, unit, key, "actors.coref.pronoun", words, pronoun=True) if key else None
+
+
+def _singular_antecedent(
+    mentions: Sequence[ActorMention],
+    before: int,
+    since: int,
+    fits: Callable[[str], bool],
+    joins: tuple[frozenset[str], str],
+) -> str | None:
+    """"he" after "Putin and Xi met": either may be meant, so a singular pronoun whose latest fitting
+    antecedent is joined by "and"/"or" to another fitting actor stays unresolved (commas do not count:
+    "In Kyiv, the ministry said it ..." is no coordination)."""
+    window = [
+        m for m in mentions[-64:] if m.sentence >= since and not m.pronoun and m.span.end <= before and fits(m.actor)
+    ]
+    if not window:
+        return None
+    latest = max(window, key=lambda m: m.span.start)
+    rivals = [m for m in window if m.sentence == latest.sentence and m.actor != latest.actor]
+    return None if _coordinated(latest, rivals, joins[1], joins[0], commas=False) else latest.actor
 
 
 def _joins(words: ActorWords, s: SentenceView) -> tuple[frozenset[str], str]:

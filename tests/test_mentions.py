@@ -419,3 +419,10 @@ def test_an_appositive_description_is_not_a_second_person() -> None:
     found = mentions_of(text)
     assert [a.name for a in found.actors if a.type == "person"] == ["Luiz Inácio Lula da Silva", "Nadia Serrano"]
     assert "president" in actor_named(found, "Luiz Inácio Lula da Silva").titles
+
+
+def test_a_singular_pronoun_after_two_joined_fitting_actors_is_left_unresolved() -> None:
+    assert [m for m in mentions_of("Putin and Xi met on Monday. He said the talks went well.").actor_mentions if m.pronoun] == []
+    text = "Putin met a farmer on Monday. He said the talks went well."
+    found = mentions_of(text)
+    assert surfaces(found, text, actor_named(found, "Vladimir Putin"), pronoun=True) == ["He"]
