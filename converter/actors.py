@@ -721,7 +721,7 @@ def locatives(s: SentenceView, words: ActorWords, known: Known) -> Iterator[Cand
 
 def gazetteer_actors(s: SentenceView, known: Known) -> Iterator[Candidate]:
     """Gazetteer hits that are actors by themselves (demonyms only qualify other mentions)."""
-    for unit in s.units:
+    for u, unit in enumerate(s.units):
         if not isinstance(unit.entry, GazetteerEntry) or unit.cat == "DEMONYM":
             continue
         alias = known.alias(unit.text)
@@ -735,4 +735,21 @@ def gazetteer_actors(s: SentenceView, known: Known) -> Iterator[Candidate]:
             )
         else:
             spec = entry_spec(unit.entry, rule)
-        yield Candidate(unit.start, unit.end, spec)
+        yield Candidate(_given_name_start(s, u, unit), unit.end, spec)
+
+
+def _given_name_start(s: SentenceView, u: int, unit: Unit) -> int:
+    """A listed public figure's surname may follow a given name the gazetteer lacks ("Tony Blinken",
+    "Sergei V. Lavrov"): the mention starts at the given name when one title-case name word (and an
+    initial) stand right before it, with no further name before them."""
+    if unit.cat != "PERSONNAME" or unit.end - unit.start != 1:
+        return unit.start
+    v = u - 1
+    if v >= 1 and _initial(s.units[v].text):
+        v -= 1
+    given = s.units[v] if v >= 0 else None
+    if given is None or given.cat != "NAME" or not title_case(given.text) or _initial(given.text):
+        return unit.start
+    if v > 0 and s.units[v - 1].cat in ("NAME", "PARTICLE", "PERSONNAME"):
+        return unit.start
+    return given.start

@@ -426,3 +426,11 @@ def test_a_singular_pronoun_after_two_joined_fitting_actors_is_left_unresolved()
     text = "Putin met a farmer on Monday. He said the talks went well."
     found = mentions_of(text)
     assert surfaces(found, text, actor_named(found, "Vladimir Putin"), pronoun=True) == ["He"]
+
+
+def test_an_unlisted_given_name_before_a_listed_surname_is_part_of_the_mention() -> None:
+    text = "Tony Blinken met Sergei V. Lavrov. On Monday Putin spoke."
+    found = mentions_of(text)
+    assert surfaces(found, text, actor_named(found, "Antony Blinken")) == ["Tony Blinken"]
+    assert surfaces(found, text, actor_named(found, "Sergey Lavrov")) == ["Sergei V. Lavrov"]
+    assert surfaces(found, text, actor_named(found, "Vladimir Putin")) == ["Putin"]
