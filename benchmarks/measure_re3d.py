@@ -70,7 +70,9 @@ def measure(path: Path, show_errors: int = 0) -> dict[str, Counter]:
     """Count hits and totals per type over every document; print up to ``show_errors`` misses and false alarms."""
     counts: dict[str, Counter] = {"recall": Counter(), "precision": Counter(), "speed": Counter()}
     lexicon = load_lexicon()
-    find_mentions(segment("President Ann Lee said so."), lexicon)  # load word lists and grammars before timing
+    find_mentions(
+        segment("President Ann Lee said so."), lexicon
+    )  # load word lists and grammars before timing
     shown = 0
     for line in path.read_text(encoding="utf-8").splitlines():
         doc = json.loads(line)
@@ -121,8 +123,10 @@ def print_table(counts: dict[str, Counter]) -> None:
         )
     speed = counts["speed"]
     if speed["words"]:
-        print(f"\nfind_mentions: {speed['cpu_us'] / speed['words']:.1f} µs/word CPU over {speed['words']} words "
-              "(stage 2 alone, loading excluded)")
+        print(
+            f"\nfind_mentions: {speed['cpu_us'] / speed['words']:.1f} µs/word CPU over {speed['words']} words "
+            "(stage 2 alone, loading excluded)"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -171,7 +171,20 @@ def person_parser() -> Lark:
 
 
 _GRAMMAR_TERMINALS = frozenset(
-    {"TITLE", "NAME", "PARTICLE", "DEMONYM", "COUNTRY", "ORG", "PERSONNAME", "POSS", "COMMA", "DET", "PREP", "WORD"}
+    {
+        "TITLE",
+        "NAME",
+        "PARTICLE",
+        "DEMONYM",
+        "COUNTRY",
+        "ORG",
+        "PERSONNAME",
+        "POSS",
+        "COMMA",
+        "DET",
+        "PREP",
+        "WORD",
+    }
 )
 #: Unit categories the grammar reads as another terminal: a listed public figure is a name to it
 #: (recognizers still see PERSONNAME and take the gazetteer entry).

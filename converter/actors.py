@@ -112,7 +112,6 @@ def entry_spec(entry: GazetteerEntry, rule: str = "actors.gazetteer") -> Spec:
     )
 
 
-
 class Known(Protocol):
     """What recognizers may ask about the actors already found (implemented by the mentions registry)."""
 
@@ -259,9 +258,7 @@ def _person_spec(
             affiliation=affiliation,
         )
     name = s.surface(s.units[name_idx[0]].start, s.units[name_idx[-1]].end)
-    return Spec(
-        "person", name, rule, titles=titles, sector=sector, country=country, affiliation=affiliation
-    )
+    return Spec("person", name, rule, titles=titles, sector=sector, country=country, affiliation=affiliation)
 
 
 def _owner_unit(tree: Tree, s: SentenceView) -> Unit | None:
@@ -285,7 +282,11 @@ def appositions(s: SentenceView, words: ActorWords) -> Iterator[tuple[Candidate,
             continue
         run_end = u + 1 if unit.cat == "PERSONNAME" else _name_run_end(s.units, u)
         after = s.units[run_end + 1 : run_end + _PERSON_WINDOW + 2]
-        if run_end < len(s.units) and s.units[run_end].cat == "COMMA" and any(x.cat == "TITLE" for x in after):
+        if (
+            run_end < len(s.units)
+            and s.units[run_end].cat == "COMMA"
+            and any(x.cat == "TITLE" for x in after)
+        ):
             tree = longest_parse(s.units, u, "apposition")
             found = _apposition(s, tree, words) if tree is not None else None
             if found is not None:
@@ -363,7 +364,9 @@ def _reporting_name_ok(s: SentenceView, first: int, end: int, words: ActorWords)
         return False
     if run[0].cat != "NAME" and run[-1].cat != "NAME":
         return False  # "Russia Ukraine said": two places, no name
-    if first > 0 and (s.units[first - 1].cat in ("DET", "TITLE", "POSS") or is_capitalized(s.units[first - 1].text)):
+    if first > 0 and (
+        s.units[first - 1].cat in ("DET", "TITLE", "POSS") or is_capitalized(s.units[first - 1].text)
+    ):
         return False  # "the Kyiv Independent said", "Pentagon Press Secretary ..."
     heads = words.exact("org_head_nouns")
     places = words.texts("place_heads")
@@ -418,7 +421,6 @@ def _plausible_name(s: SentenceView, u: int, end: int, words: ActorWords) -> boo
 def _initial(word: str) -> bool:
     """A middle initial such as "W." in "George W. Bush"."""
     return len(word) == 2 and word[0].isupper() and word[1] == "."
-
 
 
 # --------------------------------------------------------------------------- recognizers: organizations
@@ -540,7 +542,9 @@ def _acronym(word: str) -> bool:
 def demonym_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     """``actors.group.demonym_noun``: "North Korean troops", "South Korean and Western officials"."""
     blocs = words.exact("blocs")
-    owns = [x.cat in ("DEMONYM", "COUNTRY") or x.text in blocs for x in s.units]  # _group_owner, once per unit
+    owns = [
+        x.cat in ("DEMONYM", "COUNTRY") or x.text in blocs for x in s.units
+    ]  # _group_owner, once per unit
     for u, unit in enumerate(s.units):
         if not owns[u] or (u > 0 and owns[u - 1]):
             continue

@@ -340,7 +340,11 @@ def _plural(entry: WordEntry) -> bool:
 
 
 def _coordinated(
-    mention: ActorMention, mentions: Sequence[ActorMention], text: str, joins: frozenset[str], commas: bool = True
+    mention: ActorMention,
+    mentions: Sequence[ActorMention],
+    text: str,
+    joins: frozenset[str],
+    commas: bool = True,
 ) -> bool:
     """True when ``mention`` is one conjunct of "A and B" (or "A, B" when ``commas``) with one of ``mentions``."""
     for other in mentions:
@@ -348,7 +352,11 @@ def _coordinated(
             continue
         a, b = sorted((other.span, mention.span))
         between = text[a.end : b.start].strip()
-        if a.end <= b.start and between and between.strip(" ,").lower() in (joins | {""} if commas else joins):
+        if (
+            a.end <= b.start
+            and between
+            and between.strip(" ,").lower() in (joins | {""} if commas else joins)
+        ):
             return True
     return False
 
@@ -367,7 +375,9 @@ def _plural_antecedent(
     model holds one actor per mention, so precision leaves it unresolved rather than half right.
     Only groups and organizations stand for "they"; one country or one person is "it" or "he"/"she"."""
     window = [
-        m for m in mentions[-64:] if m.sentence >= since and not m.pronoun and m.span.end <= before and fits(m.actor)
+        m
+        for m in mentions[-64:]
+        if m.sentence >= since and not m.pronoun and m.span.end <= before and fits(m.actor)
     ]
     if not window:
         return None
@@ -447,11 +457,13 @@ def _singular_antecedent(
     fits: Callable[[str], bool],
     joins: tuple[frozenset[str], str],
 ) -> str | None:
-    """"he" after "Putin and Xi met": either may be meant, so a singular pronoun whose latest fitting
+    """ "he" after "Putin and Xi met": either may be meant, so a singular pronoun whose latest fitting
     antecedent is joined by "and"/"or" to another fitting actor stays unresolved (commas do not count:
     "In Kyiv, the ministry said it ..." is no coordination)."""
     window = [
-        m for m in mentions[-64:] if m.sentence >= since and not m.pronoun and m.span.end <= before and fits(m.actor)
+        m
+        for m in mentions[-64:]
+        if m.sentence >= since and not m.pronoun and m.span.end <= before and fits(m.actor)
     ]
     if not window:
         return None

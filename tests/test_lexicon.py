@@ -40,7 +40,9 @@ def sentence_tokens(text: str) -> tuple[str, ...]:
     tokens = phrase_tokens(text)
     last = tokens[-1] if tokens else ""
     abbreviations = {
-        entry.text for name, words in load_lexicon().wordlists.items() if name.startswith("abbreviations")
+        entry.text
+        for name, words in load_lexicon().wordlists.items()
+        if name.startswith("abbreviations")
         for entry in words.entries
     }
     if last.endswith(".") and last.count(".") == 1 and len(last) > 1 and last[:-1] not in abbreviations:
@@ -73,8 +75,15 @@ def test_loading_twice_returns_the_cached_lexicon():
 
 
 def test_every_wordlists_file_is_picked_up(lex):
-    for name in ("titles", "title_modifiers", "name_particles", "group_nouns", "org_head_nouns", "pronouns",
-                 "definite_descriptions"):
+    for name in (
+        "titles",
+        "title_modifiers",
+        "name_particles",
+        "group_nouns",
+        "org_head_nouns",
+        "pronouns",
+        "definite_descriptions",
+    ):
         assert lex.wordlists[name].entries, name
     shipped = [p for p in default_lexicon_dir().glob("*.yaml") if "kind: wordlists" in p.read_text()]
     assert len(shipped) >= len(WORDLIST_FILES)
@@ -122,8 +131,11 @@ def test_every_country_code_in_the_gazetteers_is_a_real_alpha3(lex):
 
 
 def test_affiliations_point_at_existing_entries(lex):
-    dangling = {e.id: e.affiliation for e in lex.entries_by_id.values() if e.affiliation
-                and e.affiliation not in lex.entries_by_id}
+    dangling = {
+        e.id: e.affiliation
+        for e in lex.entries_by_id.values()
+        if e.affiliation and e.affiliation not in lex.entries_by_id
+    }
     assert not dangling
 
 
@@ -176,7 +188,9 @@ def test_elliptic_forms_need_the_full_name_first(lex):
 def test_shared_forms_list_their_alternatives(lex):
     (hit,) = hits_for(lex, "fighting in Congo")[1]
     assert {hit.entry.id, *(alt.id for alt, _ in hit.alternatives)} == {
-        "lexicon.countries.cod", "lexicon.countries.cog"}
+        "lexicon.countries.cod",
+        "lexicon.countries.cog",
+    }
 
 
 # --------------------------------------------------------------------------- longest match
@@ -185,14 +199,18 @@ def test_shared_forms_list_their_alternatives(lex):
 def test_longest_match_wins_at_each_position(lex):
     tokens, hits = hits_for(lex, "South Korea's National Intelligence Service said")
     assert [(h.start_tok, h.end_tok, h.entry.name) for h in hits] == [
-        (0, 2, "South Korea"), (3, 6, "National Intelligence Service")]
+        (0, 2, "South Korea"),
+        (3, 6, "National Intelligence Service"),
+    ]
     assert tokens[2] == "'s"
 
 
 def test_longest_match_prefers_an_institution_over_its_demonym(lex):
     assert names_found(lex, "the Russian Defense Ministry said") == ["Russian Defense Ministry"]
     assert names_found(lex, "North Korea's state-run Korean Central News Agency") == [
-        "North Korea", "Korean Central News Agency"]
+        "North Korea",
+        "Korean Central News Agency",
+    ]
 
 
 def test_a_name_after_the_article_beats_an_article_led_form_it_overlaps(lex):
@@ -207,7 +225,9 @@ def test_curly_apostrophe_tokens_match_straight_apostrophe_names(lex):
     tokens = ["China", "’s", "People", "’s", "Liberation", "Army"]
     hits = lex.gazetteer.find_all(tokens)
     assert [(h.start_tok, h.end_tok, h.entry.name) for h in hits] == [
-        (0, 1, "China"), (2, 6, "People's Liberation Army")]
+        (0, 1, "China"),
+        (2, 6, "People's Liberation Army"),
+    ]
 
 
 def test_match_at_returns_none_where_nothing_starts(lex):
@@ -217,8 +237,30 @@ def test_match_at_returns_none_where_nothing_starts(lex):
 
 
 WORDS = st.sampled_from(
-    ["South", "Korea", "North", "Korean", "'s", "National", "Intelligence", "Service", "the", "U.S.", "Army",
-     "said", "troops", "Russian", "Defense", "Ministry", "People", "Liberation", ",", "Kremlin", "Gaza", "Strip"]
+    [
+        "South",
+        "Korea",
+        "North",
+        "Korean",
+        "'s",
+        "National",
+        "Intelligence",
+        "Service",
+        "the",
+        "U.S.",
+        "Army",
+        "said",
+        "troops",
+        "Russian",
+        "Defense",
+        "Ministry",
+        "People",
+        "Liberation",
+        ",",
+        "Kremlin",
+        "Gaza",
+        "Strip",
+    ]
 )
 
 
@@ -232,7 +274,7 @@ def test_hits_are_ordered_disjoint_and_spell_a_form_of_their_entry(tokens):
         assert end <= hit.start_tok < hit.end_tok <= len(tokens)
         end = hit.end_tok
         forms = {phrase_tokens(text) for text, _ in hit.entry.forms()}
-        assert tuple(tokens[hit.start_tok:hit.end_tok]) in forms
+        assert tuple(tokens[hit.start_tok : hit.end_tok]) in forms
 
 
 # --------------------------------------------------------------------------- word lists
@@ -258,7 +300,9 @@ def test_group_and_pronoun_attributes(lex):
 
 
 def test_words_yaml_would_read_as_booleans_stay_words(tmp_path):
-    (tmp_path / "w.yaml").write_text("kind: wordlists\nid: t.w\ndescription: d\nlists:\n  yn: {entries: [no, yes, on, off]}\n")
+    (tmp_path / "w.yaml").write_text(
+        "kind: wordlists\nid: t.w\ndescription: d\nlists:\n  yn: {entries: [no, yes, on, off]}\n"
+    )
     lex = load_lexicon([tmp_path])
     assert [e.text for e in lex.wordlists["yn"].entries] == ["no", "yes", "on", "off"]
 
@@ -300,10 +344,19 @@ def test_duplicate_id_in_one_directory_is_a_located_error(tmp_path):
     ("body", "message", "line"),
     [
         ("kind: gazetteer\nid: x\nentries:\n  - {id: a, name: A, type: planet}\n", "not one of", 4),
-        ("kind: gazetteer\nid: x\nentries:\n  - id: a\n    name: A\n    type: location\n    colour: red\n",
-         "unknown entry field", 4),
-        (("kind: gazetteer\nid: x\nentries:\n  - {id: a, name: A, type: location, aliases: A}\n"
-          "  - {id: b, type: location}\n"), "needs a string `name`", 5),
+        (
+            "kind: gazetteer\nid: x\nentries:\n  - id: a\n    name: A\n    type: location\n    colour: red\n",
+            "unknown entry field",
+            4,
+        ),
+        (
+            (
+                "kind: gazetteer\nid: x\nentries:\n  - {id: a, name: A, type: location, aliases: A}\n"
+                "  - {id: b, type: location}\n"
+            ),
+            "needs a string `name`",
+            5,
+        ),
         ("kind: wordlists\nid: x\nlists:\n  w:\n    entries: [a, [b]]\n", "must be a string or a mapping", 5),
         ("kind: gazetteer\nid: x\nentries: [\n", "invalid YAML", 4),
     ],
@@ -380,11 +433,19 @@ def test_word_list_match_examples_contain_a_listed_phrase(lex, example):
 
 def test_run_example_checks_list_entry_and_attributes(lex):
     data = {"lists": {"titles": {}}}
-    ok, found = run_example(data, {"text": "Maj. Gen. Pat Ryder spoke.", "expect": {"sector": "military"}}, lex)
+    ok, found = run_example(
+        data, {"text": "Maj. Gen. Pat Ryder spoke.", "expect": {"sector": "military"}}, lex
+    )
     assert ok and "@titles: Maj. Gen." in found
-    assert not run_example(data, {"text": "Maj. Gen. Pat Ryder spoke.", "expect": {"sector": "media"}}, lex)[0]
-    assert run_example({}, {"text": "The convoy was hit.", "expect": {"list": "group_nouns"}}, lex)[0] is False
-    ok, _ = run_example({}, {"text": "He left.", "expect": {"list": "pronouns", "entry": "he", "gender": "male"}}, lex)
+    assert not run_example(data, {"text": "Maj. Gen. Pat Ryder spoke.", "expect": {"sector": "media"}}, lex)[
+        0
+    ]
+    assert (
+        run_example({}, {"text": "The convoy was hit.", "expect": {"list": "group_nouns"}}, lex)[0] is False
+    )
+    ok, _ = run_example(
+        {}, {"text": "He left.", "expect": {"list": "pronouns", "entry": "he", "gender": "male"}}, lex
+    )
     assert ok
 
 
@@ -397,9 +458,15 @@ def test_run_example_finds_the_file_of_the_examples(lex):
 
 @pytest.mark.parametrize(
     ("token", "expected"),
-    [("U.S.-led", ("United States", "alias", "led")), ("Iran-backed", ("Iran", "name", "backed")),
-     ("Russian-made", ("Russia", "demonym", "made")), ("Kremlin-controlled", ("Kremlin", "name", "controlled")),
-     ("Guinea-Bissau", None), ("well-known", None), ("state-run", None)],
+    [
+        ("U.S.-led", ("United States", "alias", "led")),
+        ("Iran-backed", ("Iran", "name", "backed")),
+        ("Russian-made", ("Russia", "demonym", "made")),
+        ("Kremlin-controlled", ("Kremlin", "name", "controlled")),
+        ("Guinea-Bissau", None),
+        ("well-known", None),
+        ("state-run", None),
+    ],
 )
 def test_compound_head_reads_the_name_before_the_hyphen(lex, token, expected):
     got = lex.gazetteer.compound_head(token)
@@ -429,7 +496,22 @@ def test_a_one_word_alias_matches_alone_but_a_shared_surname_only_after_the_full
 
 
 def test_match_keys_agrees_with_match_at_on_every_position(lex):
-    tokens = "The South China Sea and the West Bank , said Putin in Kyiv .".split()
+    tokens = [
+        "The",
+        "South",
+        "China",
+        "Sea",
+        "and",
+        "the",
+        "West",
+        "Bank",
+        ",",
+        "said",
+        "Putin",
+        "in",
+        "Kyiv",
+        ".",
+    ]
     keys = normalize_tokens(tokens)
     for i in range(len(tokens)):
         assert lex.gazetteer.match_keys(keys, i) == lex.gazetteer.match_at(tokens, i)

@@ -388,8 +388,10 @@ def test_a_shared_surname_is_a_person_only_after_the_full_name() -> None:
     "text",
     [
         "Pyongyang and Moscow signed a pact. They said it would last.",
-        "Initially, both Pyongyang and Moscow dismissed reports of North Korean troops. However, they "
-        "have since changed their stance.",
+        (
+            "Initially, both Pyongyang and Moscow dismissed reports of North Korean troops. However, they "
+            "have since changed their stance."
+        ),
         "Seoul and Tokyo held talks. The two nations agreed to meet again.",
         "Lee and Kishida met. Both leaders smiled.",
     ],
@@ -398,7 +400,9 @@ def test_a_plural_after_a_coordination_is_left_unresolved(text: str) -> None:
     found = mentions_of(text)
     second = text.index(".") + 1
     late = [m for m in found.actor_mentions if m.span.start > second and m.sentence > 0]
-    plural = [m for m in late if m.span.slice(text).lower() in ("they", "their", "the two nations", "both leaders")]
+    plural = [
+        m for m in late if m.span.slice(text).lower() in ("they", "their", "the two nations", "both leaders")
+    ]
     assert plural == []
 
 
@@ -417,12 +421,19 @@ def test_a_country_is_never_they() -> None:
 def test_an_appositive_description_is_not_a_second_person() -> None:
     text = "Lula, the Brazilian president, arrived. Nadia Serrano, a Chilean senator, spoke."
     found = mentions_of(text)
-    assert [a.name for a in found.actors if a.type == "person"] == ["Luiz Inácio Lula da Silva", "Nadia Serrano"]
+    assert [a.name for a in found.actors if a.type == "person"] == [
+        "Luiz Inácio Lula da Silva",
+        "Nadia Serrano",
+    ]
     assert "president" in actor_named(found, "Luiz Inácio Lula da Silva").titles
 
 
 def test_a_singular_pronoun_after_two_joined_fitting_actors_is_left_unresolved() -> None:
-    assert [m for m in mentions_of("Putin and Xi met on Monday. He said the talks went well.").actor_mentions if m.pronoun] == []
+    assert [
+        m
+        for m in mentions_of("Putin and Xi met on Monday. He said the talks went well.").actor_mentions
+        if m.pronoun
+    ] == []
     text = "Putin met a farmer on Monday. He said the talks went well."
     found = mentions_of(text)
     assert surfaces(found, text, actor_named(found, "Vladimir Putin"), pronoun=True) == ["He"]
