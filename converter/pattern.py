@@ -907,6 +907,11 @@ class Pattern:
         return self.could_match(view.features) and (len(self.ordered) < 2 or in_order(self.ordered, view))
 
     @cached_property
+    def reach(self) -> Reach:
+        """The capture-free bit-parallel simulation that tells whether any match exists."""
+        return Reach(self.flat, self.first)
+
+    @cached_property
     def flat(self) -> Flat:
         """The program as parallel tuples (opcode, x, y, arg per pc): the VM's inner loop indexes these
         instead of reading attributes of :class:`Instr` objects."""
@@ -935,7 +940,7 @@ class Pattern:
         return tuple((pc, caps, tuple(i for i, c in enumerate(caps) if c == _HERE)) for pc, caps in out)
 
     def find_all(self, tokens: Sequence[Token], *, mentions: Mentions | None = None,
-                 budget: Budget | None = None) -> list[Match]:
+                 budget: Budget | None = None, prefilter: bool = True) -> list[Match]:
         """All non-overlapping leftmost matches, left to right.
 
         Args:
@@ -943,15 +948,21 @@ class Pattern:
             mentions: resolves actor types for ``$role:type`` slots; without it typed slots never match.
             budget: step allowance, shared by all calls for one rule and one article; when exhausted,
                 returns the matches found so far and sets ``budget.exceeded``.
+            prefilter: False runs the VM from every position whatever the sentence holds (the same
+                matches, only slower: tests and the slow-rule lint measure the VM itself with it).
         """
         view = token_view(tokens)
-        for clause in self.clauses:  # could_match, inlined: this runs for every rule on every sentence
-            if clause.isdisjoint(view.features):
+        types = view.actor_types(mentions)
+        if prefilter:
+            for clause in self.clauses:  # could_match, inlined: this runs for every rule on every sentence
+                if clause.isdisjoint(view.features):
+                    return []
+            if len(self.ordered) > 1 and not in_order(self.ordered, view):
                 return []
-        if len(self.ordered) > 1 and not in_order(self.ordered, view):
-            return []
+            if not self.reach.any_match(view, types):
+                return []
         budget = budget if budget is not None else Budget()
-        vm = _VM(self, view, view.actor_types(mentions), budget)
+        vm = _VM(self, view, types, budget, use_starts=prefilter)
         found: list[Match] = []
         pos = 0
         try:
@@ -1032,6 +1043,98 @@ def _edges(flat: Flat, pc: int, at_end: bool) -> Edges:
     return len(seen), tuple(out)
 
 
+class Reach:
+    """Does the pattern match anywhere in a sentence? Answered without captures or priorities.
+
+    Most sentences that pass the prefilter still hold no match, and finding that out with the Pike VM
+    (a thread per pc, each carrying its capture tuple) was most of the matcher's time. Here the set of
+    live pcs is one integer used as a bit set, each token's accepting pcs come from dictionaries built
+    once per pattern, and the empty-transition closure of each pc is a cached mask. A match exists iff
+    MATCH is reachable, which the VM's priorities and marks never change, so ``False`` is exact.
+    """
+
+    def __init__(self, flat: Flat, first: frozenset[str] | None) -> None:
+        self.flat = flat
+        self.first = first
+        self.words: dict[str, int] = {}  # folded word -> WORDS and DISPATCH pcs accepting it
+        self.kinds: dict[str, int] = {}  # token kind -> KIND pcs accepting it
+        self.any = 0  # ANY pcs
+        self.actor_any = 0  # untyped ACTOR pcs
+        self.actor_typed: dict[str, int] = {}  # actor type -> typed ACTOR pcs accepting it
+        self.match = 0
+        for pc, (op, arg) in enumerate(zip(flat.ops, flat.args, strict=True)):
+            bit = 1 << pc
+            if op == WORDS or op == DISPATCH:
+                for word in arg:
+                    self.words[word] = self.words.get(word, 0) | bit
+            elif op == KIND:
+                self.kinds[arg] = self.kinds.get(arg, 0) | bit
+            elif op == ANY:
+                self.any |= bit
+            elif op == ACTOR:
+                if not arg:
+                    self.actor_any |= bit
+                for kind in arg:
+                    self.actor_typed[kind] = self.actor_typed.get(kind, 0) | bit
+            elif op == MATCH:
+                self.match |= bit
+        self._closures: dict[tuple[int, bool, bool], int] = {}
+
+    def closure(self, pc: int, at_start: bool, at_end: bool) -> int:
+        """The consuming and MATCH pcs reachable from ``pc`` by empty transitions, as a bit mask."""
+        key = (pc, at_start, at_end)
+        mask = self._closures.get(key)
+        if mask is not None:
+            return mask
+        ops, xs, ys = self.flat.ops, self.flat.xs, self.flat.ys
+        seen: set[int] = set()
+        stack, mask = [pc], 0
+        while stack:
+            pc = stack.pop()
+            if pc in seen:
+                continue
+            seen.add(pc)
+            op = ops[pc]
+            if op < _CONSUMING or op == MATCH:
+                mask |= 1 << pc
+            elif op == SPLIT:
+                stack += (xs[pc], ys[pc])
+            elif op == JMP:
+                stack.append(xs[pc])
+            elif (op != ASSERT_START or at_start) and (op != ASSERT_END or at_end):
+                stack.append(pc + 1)  # SAVE, TRIG_*, and assertions that hold here
+        self._closures[key] = mask
+        return mask
+
+    def any_match(self, view: TokenView, types: Sequence[str | None]) -> bool:
+        """True when some match (possibly empty) exists in the sentence."""
+        norms, kinds, n = view.norms, view.kinds, len(view.norms)
+        first, marks = self.first, view.marks
+        words, kind_masks, args, ops = self.words, self.kinds, self.flat.args, self.flat.ops
+        closure, match = self.closure, self.match
+        live = closure(0, True, n == 0)
+        for i in range(n):
+            if live & match:
+                return True
+            word, kind = norms[i], kinds[i]
+            accept = words.get(word, 0) | kind_masks.get(kind, 0) | self.any
+            if kind == "actor":
+                accept |= self.actor_any | self.actor_typed.get(types[i] or "", 0)
+            alive = live & accept
+            at_end = i + 1 == n
+            live = 0
+            while alive:
+                low = alive & -alive
+                pc = low.bit_length() - 1
+                alive ^= low
+                nxt = args[pc][word] if ops[pc] == DISPATCH else pc + 1
+                live |= closure(nxt, False, at_end)
+            # a match may also start at the next position (unanchored search)
+            if at_end or first is None or (norms[i + 1] in first or marks[i + 1] in first):
+                live |= closure(0, False, at_end)
+        return bool(live & match)
+
+
 def _written(caps: tuple[int, ...], writes: tuple[int, ...], pos: int) -> tuple[int, ...]:
     """``caps`` after the recorded writes at ``pos`` (the trigger opens once and closes once)."""
     out = list(caps)
@@ -1104,7 +1207,8 @@ def _closure(prog: Sequence[Instr] | Flat, pc: int, caps: tuple[int, ...], pos: 
 class _VM:
     """Pike VM over one token sequence; :meth:`run` finds the leftmost-first match at or after a position."""
 
-    def __init__(self, pattern: Pattern, view: TokenView, types: list[str | None], budget: Budget) -> None:
+    def __init__(self, pattern: Pattern, view: TokenView, types: list[str | None], budget: Budget,
+                 use_starts: bool = True) -> None:
         self.prog = pattern.program
         self.flat = pattern.flat
         self.pattern = pattern
@@ -1116,7 +1220,7 @@ class _VM:
         self.mark = [0] * len(self.prog)
         self.gen = 0
         self.empty = (_UNSET,) * pattern.nslots
-        self.starts = _start_positions(pattern.first, view)
+        self.starts = _start_positions(pattern.first, view) if use_starts else None
 
     def next_start(self, pos: int) -> int:
         """The first position >= ``pos`` where a match may start (-1 if none); every position when unfiltered."""
