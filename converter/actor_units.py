@@ -8,7 +8,7 @@ Units are built once per sentence from token keys computed once (:func:`build_un
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
@@ -75,10 +75,24 @@ def build_units(
             units.append(Unit(_word_category(texts[i], words), i, i + 1, texts[i]))
             i += 1
             continue
-        unit = _unit_at(texts, keys, i, lexicon, words, elliptic_ok, title)
+        after_title = bool(units) and units[-1].cat == "TITLE"
+        unit = _unit_at(texts, keys, i, lexicon, words, _EVERY_ID if after_title else elliptic_ok, title)
+        if unit.form == "elliptic" and after_title and unit.entry is not None and unit.entry.type != "person":
+            unit = _unit_at(texts, keys, i, lexicon, words, elliptic_ok, title)
         units.append(unit)
         i = unit.end
     return units
+
+
+class _EveryId:
+    """An ``elliptic_ok`` that admits every entry: after a title ("Secretary Kerry") a public figure's
+    shared surname needs no earlier full name, the title says a person is meant."""
+
+    def __contains__(self, entry_id: object) -> bool:
+        return True
+
+
+_EVERY_ID = _EveryId()
 
 
 def _unit_at(
@@ -87,7 +101,7 @@ def _unit_at(
     i: int,
     lexicon: Lexicon,
     words: ActorWords,
-    elliptic_ok: frozenset[str],
+    elliptic_ok: Container[str],
     title: WordEntry | None,
 ) -> Unit:
     hit = lexicon.gazetteer.match_keys(keys, i, elliptic_ok=elliptic_ok)

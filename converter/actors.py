@@ -329,15 +329,24 @@ _PLACE_LIKE = ("COUNTRY", "LOC")  # given names that are also places: "Jordan", 
 
 def reporting_subjects(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     """``actors.person.reporting_subject``: an unknown two-to-four-word name right before a reporting
-    verb ("Jordan Bardella said") or right after one at the clause end ("..., said Chad Ellis.").
+    verb ("Jordan Bardella said") or an appositive title (", a lawmaker"), or right after a reporting
+    verb at the clause end ("..., said Chad Ellis.").
 
     Unlike :func:`bare_names`, a word of the name may also be a place in the gazetteer: the speech verb
-    is the evidence that a person is meant. Precision guards: every word is title case, one word at
-    least is an ordinary name, nothing is an organization or place head, and the run does not follow a
-    capitalized word, article or title (it would be part of a longer name).
+    or the title is the evidence that a person is meant. Precision guards: every word is title case, one
+    word at least is an ordinary name, nothing is an organization or place head, and the run does not
+    follow a capitalized word, article or title (it would be part of a longer name).
     """
     verbs = words.texts("reporting_verbs")
     for v, verb in enumerate(s.units):
+        if verb.cat == "COMMA" and _title_follows(s.units, v):
+            start = v
+            while start > 0 and v - start < 4 and _name_like(s.units[start - 1]):
+                start -= 1
+            placed = any(x.cat in _PLACE_LIKE for x in s.units[start:v])  # else the apposition rule reads it
+            if placed and _reporting_name_ok(s, start, v, words):
+                yield _reporting_candidate(s, start, v)
+            continue
         if verb.text.lower() not in verbs:
             continue
         start = v
@@ -351,6 +360,20 @@ def reporting_subjects(s: SentenceView, words: ActorWords) -> Iterator[Candidate
         closes = end >= len(s.units) or s.units[end].cat in ("COMMA", "PUNCT")
         if closes and _reporting_name_ok(s, v + 1, end, words):
             yield _reporting_candidate(s, v + 1, end)
+
+
+def _title_follows(units: Sequence[Unit], comma: int) -> bool:
+    """ ", a lawmaker", ", the army spokesman", ", Brazil's foreign minister": an article or an owner,
+    a few modifiers, then a title, right after the comma."""
+    window = units[comma + 1 : comma + 5]
+    if not window or window[0].cat not in ("DET", "DEMONYM", "COUNTRY", "ORG", "TITLE"):
+        return False
+    for unit in window:
+        if unit.cat == "TITLE":
+            return True
+        if unit.cat not in ("DET", "WORD", "DEMONYM", "COUNTRY", "ORG", "POSS"):
+            return False
+    return False
 
 
 def _name_like(unit: Unit) -> bool:

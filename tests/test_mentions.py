@@ -445,3 +445,14 @@ def test_an_unlisted_given_name_before_a_listed_surname_is_part_of_the_mention()
     assert surfaces(found, text, actor_named(found, "Antony Blinken")) == ["Tony Blinken"]
     assert surfaces(found, text, actor_named(found, "Sergey Lavrov")) == ["Sergei V. Lavrov"]
     assert surfaces(found, text, actor_named(found, "Vladimir Putin")) == ["Putin"]
+
+
+def test_a_title_licenses_a_shared_surname_without_the_full_name() -> None:
+    text = "Secretary Kerry spoke. Kerry left."
+    found = mentions_of(text)
+    assert surfaces(found, text, actor_named(found, "John Kerry")) == ["Secretary Kerry", "Kerry"]
+
+
+def test_a_name_with_a_place_word_before_an_appositive_title_is_a_person() -> None:
+    found = mentions_of("The bill was drafted by Georgia Mensah, a lawmaker from Accra.")
+    assert "lawmaker" in actor_named(found, "Georgia Mensah").titles
