@@ -973,6 +973,8 @@ class Pattern:
                 if caps[1] > caps[0]:
                     found.append(self._match(caps))
                 pos = caps[1] if caps[1] > caps[0] else caps[0] + 1
+                if prefilter and not self.reach.any_match(view, types, pos):
+                    break  # nothing further: spare the VM a pass over the rest of the sentence
         except _OutOfSteps:
             budget.exceeded = True
         return found
@@ -1079,6 +1081,8 @@ class Reach:
             elif op == MATCH:
                 self.match |= bit
         self._closures: dict[tuple[int, bool, bool], int] = {}
+        self._mid = [-1] * len(flat.ops)  # closure(pc, False, False), filled on first use
+        self._end = [-1] * len(flat.ops)  # closure(pc, False, True)
 
     def closure(self, pc: int, at_start: bool, at_end: bool) -> int:
         """The consuming and MATCH pcs reachable from ``pc`` by empty transitions, as a bit mask."""
@@ -1106,32 +1110,41 @@ class Reach:
         self._closures[key] = mask
         return mask
 
-    def any_match(self, view: TokenView, types: Sequence[str | None]) -> bool:
-        """True when some match (possibly empty) exists in the sentence."""
-        norms, kinds, n = view.norms, view.kinds, len(view.norms)
-        first, marks = self.first, view.marks
-        words, kind_masks, args, ops = self.words, self.kinds, self.flat.args, self.flat.ops
-        closure, match = self.closure, self.match
-        live = closure(0, True, n == 0)
-        for i in range(n):
+    def any_match(self, view: TokenView, types: Sequence[str | None], start: int = 0) -> bool:
+        """True when some match (possibly empty) starting at or after ``start`` exists in the sentence."""
+        norms, kinds, marks, n = view.norms, view.kinds, view.marks, len(view.norms)
+        first, words, kind_masks = self.first, self.words, self.kinds
+        args, ops, match, any_pcs, actor_any = self.flat.args, self.flat.ops, self.match, self.any, self.actor_any
+        mid, end = self._mid, self._end  # closure masks of a pc away from / at the sentence end, by pc
+        if start > n:
+            return False
+        live = self.closure(0, start == 0, start == n)
+        for i in range(start, n):
             if live & match:
                 return True
             word, kind = norms[i], kinds[i]
-            accept = words.get(word, 0) | kind_masks.get(kind, 0) | self.any
+            accept = words.get(word, 0) | kind_masks.get(kind, 0) | any_pcs
             if kind == "actor":
-                accept |= self.actor_any | self.actor_typed.get(types[i] or "", 0)
+                accept |= actor_any | self.actor_typed.get(types[i] or "", 0)
             alive = live & accept
             at_end = i + 1 == n
+            table = end if at_end else mid
             live = 0
             while alive:
                 low = alive & -alive
                 pc = low.bit_length() - 1
                 alive ^= low
                 nxt = args[pc][word] if ops[pc] == DISPATCH else pc + 1
-                live |= closure(nxt, False, at_end)
+                mask = table[nxt]
+                if mask < 0:
+                    mask = table[nxt] = self.closure(nxt, False, at_end)
+                live |= mask
             # a match may also start at the next position (unanchored search)
             if at_end or first is None or (norms[i + 1] in first or marks[i + 1] in first):
-                live |= closure(0, False, at_end)
+                mask = table[0]
+                if mask < 0:
+                    mask = table[0] = self.closure(0, False, at_end)
+                live |= mask
         return bool(live & match)
 
 
