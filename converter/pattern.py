@@ -952,15 +952,15 @@ class Pattern:
                 matches, only slower: tests and the slow-rule lint measure the VM itself with it).
         """
         view = token_view(tokens)
-        types = view.actor_types(mentions)
         if prefilter:
             for clause in self.clauses:  # could_match, inlined: this runs for every rule on every sentence
                 if clause.isdisjoint(view.features):
                     return []
             if len(self.ordered) > 1 and not in_order(self.ordered, view):
                 return []
-            if not self.reach.any_match(view, types):
-                return []
+        types = view.actor_types(mentions)
+        if prefilter and not self.reach.any_match(view, types):
+            return []
         budget = budget if budget is not None else Budget()
         vm = _VM(self, view, types, budget, use_starts=prefilter)
         found: list[Match] = []
