@@ -39,6 +39,9 @@ GZIP_SUFFIX = ".gz"
 STDIN = "-"
 # A single record larger than this is refused with a clear message instead of exhausting memory.
 MAX_RECORD_BYTES = 64 * 1024 * 1024
+# Read buffer of a file: with the default 8 KiB, reading one ~13 KiB JSONL line cost 5x more (the line
+# is assembled from several buffer fills), a fifth of the time of validating it.
+READ_BUFFER_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ def read_file(path: Path) -> Iterator[Record]:
 def _open_binary(path: Path) -> IO[bytes]:
     if path.suffix.lower() == GZIP_SUFFIX:
         return gzip.open(path, "rb")
-    return path.open("rb")
+    return path.open("rb", buffering=READ_BUFFER_BYTES)
 
 
 def _read_stream(handle: IO[bytes], name: str, suffix: str) -> Iterator[Record]:
