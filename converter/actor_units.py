@@ -208,27 +208,43 @@ _AS_TERMINAL = {"PERSONNAME": "NAME"}
 def longest_parse(units: Sequence[Unit], first: int, start: str, limit: int = 14) -> Tree | None:
     """Parse the longest run of units from ``first`` that the grammar rule ``start`` accepts.
 
-    Lark's interactive parser is fed one unit at a time and remembers the last point where the input
-    could end; this finds a name inside running text without a scanning grammar (positions on each
-    terminal are unit indexes).
+    Lark's interactive parser is fed one unit at a time and notes the last point where the input could
+    end (``$END`` among the parser's choices); that prefix is then parsed once more to build its tree.
+    Re-feeding a few units is cheaper than copying the parser state at every possible end. This finds
+    a name inside running text without a scanning grammar (positions on each terminal are unit indexes).
     """
     parser = person_parser().parse_interactive(None, start=start)
-    best = None
+    ends = []
     for index in range(first, min(len(units), first + limit)):
-        unit = units[index]
-        if unit.cat not in _GRAMMAR_TERMINALS:
+        if units[index].cat not in _GRAMMAR_TERMINALS:
             break
         try:
-            parser.feed_token(Token(_AS_TERMINAL.get(unit.cat, unit.cat), unit.text, start_pos=index))
+            parser.feed_token(_terminal(units, index))
         except UnexpectedInput:
             break
-        if "$END" not in parser.choices():
-            continue  # the input cannot end here: skip the costly copy-and-finish
-        try:
-            best = parser.copy().feed_eof()
-        except UnexpectedInput:
-            continue
-    return best
+        if "$END" in parser.choices():
+            ends.append(index)
+    for last in reversed(ends):  # LALR may list $END where finishing still fails: try the next shorter
+        tree = _parse_run(units, first, last, start)
+        if tree is not None:
+            return tree
+    return None
+
+
+def _terminal(units: Sequence[Unit], index: int) -> Token:
+    unit = units[index]
+    return Token(_AS_TERMINAL.get(unit.cat, unit.cat), unit.text, start_pos=index)
+
+
+def _parse_run(units: Sequence[Unit], first: int, last: int, start: str) -> Tree | None:
+    """The tree of units ``first..last`` as rule ``start``, or None when they do not form one."""
+    parser = person_parser().parse_interactive(None, start=start)
+    try:
+        for index in range(first, last + 1):
+            parser.feed_token(_terminal(units, index))
+        return parser.feed_eof()
+    except UnexpectedInput:
+        return None
 
 
 def terminal_indexes(tree: Tree) -> list[int]:
