@@ -50,6 +50,7 @@ from .times import find_quantities, find_times
 
 _PRONOUN_REACH = 2  # sentences back that a pronoun may reach
 _DEFINITE_REACH = 3  # sentences back that "the agency" may reach
+_RECENT_MENTIONS = 64  # mentions a pronoun scans back through at most (the reach in sentences still applies)
 
 
 # --------------------------------------------------------------------------- the registry
@@ -336,6 +337,7 @@ def _agreeing(entry: WordEntry) -> tuple[str, ...]:
 
 
 def _plural(entry: WordEntry) -> bool:
+    """ "they", "the rebels": plural words, which may stand for a coordination ("A and B")."""
     return attr(entry, "number") == "plural"
 
 
@@ -376,7 +378,7 @@ def _plural_antecedent(
     Only groups and organizations stand for "they"; one country or one person is "it" or "he"/"she"."""
     window = [
         m
-        for m in mentions[-64:]
+        for m in mentions[-_RECENT_MENTIONS:]
         if m.sentence >= since and not m.pronoun and m.span.end <= before and fits(m.actor)
     ]
     if not window:
@@ -462,7 +464,7 @@ def _singular_antecedent(
     "In Kyiv, the ministry said it ..." is no coordination)."""
     window = [
         m
-        for m in mentions[-64:]
+        for m in mentions[-_RECENT_MENTIONS:]
         if m.sentence >= since and not m.pronoun and m.span.end <= before and fits(m.actor)
     ]
     if not window:
