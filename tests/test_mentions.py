@@ -4,7 +4,6 @@ and the invariants (total, non-overlapping, deterministic, fast)."""
 from __future__ import annotations
 
 import itertools
-import time
 from datetime import date
 
 import pytest
@@ -286,23 +285,6 @@ def test_the_seed_article_is_well_formed_and_deterministic() -> None:
     assert first == second
 
 
-def _best_time(text: str, runs: int = 3) -> float:
-    segments, lexicon = segment(text), load_lexicon()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        find_mentions(segments, lexicon)
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
-def test_time_grows_linearly_with_text_length() -> None:
-    paragraph = (
-        "Foreign Minister Choe Son Hui met Russian officials in Moscow. She said the Ministry of "
-        "Defense (MOD) and North Korean troops were ready. "
-    ) * 20
-    small, big = _best_time(paragraph), _best_time(paragraph * 8)
-    assert big < max(small, 0.005) * 8 * 3  # quadratic growth would be 64x
 
 
 def test_times_and_quantities_are_carried_in_mentions() -> None:
