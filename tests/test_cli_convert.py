@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -109,7 +110,7 @@ def test_a_user_rule_folder_replaces_a_shipped_rule_and_says_so(
     try:
         code, out, err = run(["convert", str(tmp_path / "a.txt"), "--rules", str(tmp_path / "rules")], capsys)
     finally:
-        monkeypatch.delenv("AEC_RULES", raising=False)
+        os.environ.pop("AEC_RULES", None)  # set by the command itself, not by monkeypatch: undo it here
         default_ruleset.cache_clear()
     assert code == 0 and "events.consult.visit" in err and "replaces" in err
     versions = {(e["rule"]["id"], e["rule"]["version"]) for e in json.loads(out)["events"]}
