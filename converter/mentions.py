@@ -22,6 +22,7 @@ from .actors import (
     SentenceView,
     Spec,
     acronyms,
+    entry_spec,
     appositions,
     bare_acronyms,
     bare_names,
@@ -34,7 +35,7 @@ from .actors import (
     reporting_subjects,
     titled_people,
 )
-from .lexicon import Lexicon, WordEntry
+from .lexicon import GazetteerEntry, Lexicon, WordEntry
 from .model import (
     Actor,
     ActorMention,
@@ -42,6 +43,7 @@ from .model import (
     Mentions,
     QuantityMention,
     RuleRef,
+    Dateline,
     Segments,
     Sentence,
     TimeMention,
@@ -81,6 +83,7 @@ class _Registry:
     drafts: dict[str, _Draft] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     entries_seen: set[str] = field(default_factory=set)
+    home: GazetteerEntry | None = None  # the dateline's country, which "the government" means by default
 
     def add(self, spec: Spec) -> str:
         """Create the actor ``spec`` names, or join an existing one (same key, or a known person's short name)."""
@@ -414,7 +417,9 @@ def _definite(
         return d.type in types and (not heads or any(h in d.name.split() for h in heads))
 
     since = s.sentence.index - _DEFINITE_REACH
-    if _plural(entry):
+    if attr(entry, "home"):
+        key = _home_country(registry, earlier, start, since)
+    elif _plural(entry):
         key = _plural_antecedent(earlier, start, since, registry, fits, _joins(words, s))
     else:
         key = _recent(earlier, start, since, fits)
@@ -428,6 +433,27 @@ def _definite(
         False,
         RuleRef("actors.coref.definite", words.version("actors.coref.definite")),
     )
+
+
+def _home_country(
+    registry: _Registry, earlier: Sequence[ActorMention], before: int, since: int
+) -> str | None:
+    """ "the government" of a news report is the dateline country's, else the latest country named
+    (never a parliament or a bloc that happens to be nearer)."""
+    if registry.home is not None:
+        return registry.add(entry_spec(registry.home, "actors.coref.definite"))
+    return _recent(earlier, before, since, lambda k: registry.drafts[k].type == "country")
+
+
+def _dateline_country(dateline: Dateline | None, lexicon: Lexicon) -> GazetteerEntry | None:
+    """The country a dateline names ("NAIROBI, Kenya", "JERUSALEM"): its words in title case are
+    looked up in the gazetteer, and the first country (or capital standing for one) wins."""
+    if dateline is None or not dateline.place:
+        return None
+    words = dateline.place.replace(",", " , ").split()
+    tokens = [w.capitalize() if w.isupper() and len(w) > 3 else w for w in words]
+    hits = lexicon.gazetteer.find_all(tokens)
+    return next((h.entry for h in hits if h.entry.type == "country"), None)
 
 
 def _pronoun(
@@ -448,7 +474,7 @@ def _pronoun(
     if _plural(entry):
         key = _plural_antecedent(earlier, start, since, registry, fits, _joins(words, s))
     else:
-        key = _singular_antecedent(earlier, start, since, fits, _joins(words, s))
+        key = _singular_antecedent(earlier, start, since, fits, _joins(words, s), words.texts("oblique_markers"))
     return _mention(s, unit, key, "actors.coref.pronoun", words, pronoun=True) if key else None
 
 
@@ -458,6 +484,7 @@ def _singular_antecedent(
     since: int,
     fits: Callable[[str], bool],
     joins: tuple[frozenset[str], str],
+    obliques: frozenset[str] = frozenset(),
 ) -> str | None:
     """ "he" after "Putin and Xi met": either may be meant, so a singular pronoun whose latest fitting
     antecedent is joined by "and"/"or" to another fitting actor stays unresolved (commas do not count:
@@ -470,8 +497,24 @@ def _singular_antecedent(
     if not window:
         return None
     latest = max(window, key=lambda m: m.span.start)
-    rivals = [m for m in window if m.sentence == latest.sentence and m.actor != latest.actor]
-    return None if _coordinated(latest, rivals, joins[1], joins[0], commas=False) else latest.actor
+    chosen = _subject(window, latest.sentence, joins[1], obliques) or latest
+    rivals = [m for m in window if m.sentence == chosen.sentence and m.actor != chosen.actor]
+    return None if _coordinated(chosen, rivals, joins[1], joins[0], commas=False) else chosen.actor
+
+
+def _subject(
+    window: Sequence[ActorMention], sentence: int, text: str, obliques: frozenset[str]
+) -> ActorMention | None:
+    """The subject-like mention of ``sentence``: its first fitting mention that is not the object of a
+    preposition ("In Kyiv, ...") nor an owner before 's ("Russia's ministry"). Readers take a pronoun
+    to continue the previous subject ("Odinga urged Ruto to quit. He said ..." → Odinga)."""
+    for m in sorted((m for m in window if m.sentence == sentence), key=lambda m: m.span.start):
+        before = text[max(0, m.span.start - 24) : m.span.start].split()
+        after = text[m.span.end : m.span.end + 2]
+        if (before and before[-1].lower() in obliques) or after in ("'s", "’s"):
+            continue
+        return m
+    return None
 
 
 def _joins(words: ActorWords, s: SentenceView) -> tuple[frozenset[str], str]:
@@ -513,7 +556,7 @@ def find_mentions(segments: Segments, lexicon: Lexicon, published: date | None =
         sorted by span (pronoun mentions flagged), and the times and quantities.
     """
     words = merged_words(load_actor_words(), lexicon)
-    registry = _Registry(words)
+    registry = _Registry(words, home=_dateline_country(segments.dateline, lexicon))
     mentions: list[ActorMention] = []
     for sentence in segments.sentences:
         if not sentence.tokens:
