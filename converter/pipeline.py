@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+import gc
 from functools import cache
 from typing import Any
 
@@ -18,6 +19,18 @@ from converter.model import Claim, Event, Mentions, Segments
 from converter.rules import RuleSet, load_rules
 from converter.segment import segment
 from converter.validation import validate_document_or_raise
+
+
+@cache
+def _freeze_loaded_rules() -> None:
+    """Move everything alive after the first conversion (rules, lexicons, grammars, caches) out of the GC's view.
+
+    Why: those objects live as long as the process, yet every full collection walks all of them; with
+    hundreds of thousands of rule objects that was about a tenth of the conversion time. Frozen objects are
+    never collected (they are never garbage anyway) and reference counting still frees everything else.
+    Cached so it happens once per process, after the lazily loaded word lists and grammars exist.
+    """
+    gc.freeze()
 
 
 @cache
@@ -87,4 +100,5 @@ def convert(
     )
     if validate:
         validate_document_or_raise(document)
+    _freeze_loaded_rules()
     return document
