@@ -441,6 +441,8 @@ def build_candidate(
     source = match.captures.get("source")
     if source is not None and source[1] <= trigger[0] and voice.is_passive(tokens, trigger[0]):
         participants = passive_roles(participants)
+    if governors is not None and "source" not in match.captures:
+        participants = with_clause_subject(tokens, trigger[0], participants, voice, governors.openers)
     cue, negated = find_cue(tokens, trigger[0], cues)
     modality: Modality = cue.modality if cue else (NEGATED if negated else ASSERTED)
     if modality in (ASSERTED, NEGATED) and governors is not None:
@@ -467,6 +469,56 @@ def build_candidate(
     )
     slots = len({p.role for p in participants})
     return Candidate(event, match.end - match.start, slots, order, trigger, bool(event.mode))
+
+
+def with_clause_subject(
+    tokens: Sequence[Token],
+    trigger_start: int,
+    participants: tuple[Participant, ...],
+    voice: Voice,
+    openers: frozenset[str],
+) -> tuple[Participant, ...]:
+    """Give a participle clause the subject of its main clause as source.
+
+    "Netanyahu said …, rejecting a ceasefire proposal" / "Russian forces launched an attack …,
+    killing seven people": an -ing verb (``active_suffixes``) opening a clause after a comma has
+    no subject of its own; English reads it as the sentence subject's act. Only a subject that
+    opens the sentence counts (after openers such as "Meanwhile," and times), so no actor is guessed
+    from the middle of a sentence; an actor that already fills another role is not taken twice.
+    """
+    if trigger_start < 2 or tokens[trigger_start - 1].kind != "punct" or tokens[trigger_start - 1].text != ",":
+        return participants
+    word = tokens[trigger_start].lower
+    if not any(word.endswith(suffix) for suffix in voice.active_suffixes):
+        return participants
+    taken = {p.actor for p in participants}
+    subject = tuple(p for p in sentence_subject(tokens, openers, trigger_start - 1) if p.actor not in taken)
+    if not subject:
+        return participants
+    return tuple(sorted((*subject, *participants), key=lambda p: ROLES.index(p.role)))
+
+
+def sentence_subject(tokens: Sequence[Token], openers: frozenset[str], stop: int) -> tuple[Participant, ...]:
+    """The actor phrase that opens the sentence ("Russia and China …"), as source participants.
+
+    Leading openers, times and commas are skipped; the phrase is actor tokens joined by commas or
+    "and"/"or" (``openers`` holds the connectives), and it must be followed by a word (its verb),
+    not by a possessive or another noun phrase.
+    """
+    index = 0
+    while index < stop and (tokens[index].kind in ("time", "punct") or tokens[index].lower in openers):
+        index += 1
+    found: list[Participant] = []
+    while index < stop and tokens[index].kind == "actor" and isinstance(tokens[index].ref, ActorMention):
+        mention = tokens[index].ref
+        found.append(Participant("source", mention.actor, mention.span))
+        index += 1
+        if index + 1 < stop and (tokens[index].text == "," or tokens[index].lower in openers) \
+                and tokens[index + 1].kind == "actor":
+            index += 1
+    if not found or index >= stop or tokens[index].kind != "word" or tokens[index].text[0] in "'’":
+        return ()
+    return tuple(found)
 
 
 def ultimatum_after(tokens: Sequence[Token], trigger_end: int, ultimatums: Iterable[tuple[str, ...]]) -> bool:

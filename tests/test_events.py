@@ -24,8 +24,10 @@ from converter.events import (
     passive_roles,
     plover_type,
     resolve_conflicts,
+    sentence_subject,
+    with_clause_subject,
 )
-from converter.model import ActorMention, Event, QuantityMention, RuleRef, Span, TimeMention, Token
+from converter.model import ActorMention, Event, Participant, QuantityMention, RuleRef, Span, TimeMention, Token
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENT_RULE_FILES = sorted(glob.glob(str(ROOT / "rules" / "events" / "*.yaml")))
@@ -307,6 +309,70 @@ def test_shipped_rules_code_common_news_sentences(pipeline, text: str, kind: str
     found = pipeline(text)
     assert any(e.type == kind and roles.get("source") == source and roles.get("target") == target
                and e.modality == modality for e, roles in found), found
+
+
+OPENERS = frozenset({"meanwhile", "and"})
+ING = Voice(active_suffixes=("ing",))
+
+
+def test_a_participle_clause_takes_the_sentence_subject_as_source() -> None:
+    toks = tokens_of(("Iran", actor("IRN")), "held", "drills", ",", "accusing", ("Israel", actor("ISR", 30)))
+    target = Participant("target", "ISR", Span(30, 36))
+    got = with_clause_subject(toks, 4, (target,), ING, OPENERS)
+    assert [(p.role, p.actor) for p in got] == [("source", "IRN"), ("target", "ISR")]
+
+
+def test_only_an_ing_verb_right_after_a_comma_takes_the_subject() -> None:
+    toks = tokens_of(("Iran", actor("IRN")), "held", "drills", ",", "accused", ("Israel", actor("ISR", 30)))
+    assert with_clause_subject(toks, 4, (), ING, OPENERS) == ()
+    toks = tokens_of(("Iran", actor("IRN")), "held", "drills", "accusing", ("Israel", actor("ISR", 30)))
+    assert with_clause_subject(toks, 3, (), ING, OPENERS) == ()
+
+
+def test_the_subject_must_open_the_sentence_after_openers() -> None:
+    opened = tokens_of("Meanwhile", ",", ("Hungary", actor("HUN")), "blocked", "it", ",", "citing")
+    assert [p.actor for p in sentence_subject(opened, OPENERS, 5)] == ["HUN"]
+    inner = tokens_of("Talks", "with", ("Hungary", actor("HUN")), "failed", ",", "citing")
+    assert sentence_subject(inner, OPENERS, 4) == ()
+
+
+def test_a_coordinated_subject_gives_every_actor() -> None:
+    toks = tokens_of(("Russia", actor("RUS")), "and", ("China", actor("CHN")), "vetoed", "it", ",")
+    assert [p.actor for p in sentence_subject(toks, OPENERS, 5)] == ["RUS", "CHN"]
+
+
+def test_a_possessive_is_no_subject() -> None:
+    toks = tokens_of(("Russia", actor("RUS")), "'s", "army", "attacked", ",")
+    assert sentence_subject(toks, OPENERS, 4) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "source", "target"),
+    [
+        ("Russian forces launched a massive missile and drone attack on Ukraine's energy grid.", "ASSAULT",
+         "Russian forces", "Ukraine"),
+        ("Sudan's army launched a fresh ground offensive against the RSF.", "ASSAULT", None, None),
+        ("Hungary blocked a joint EU statement on Tuesday.", "REJECT", "Hungary", None),
+        ("Poland said it would send more air defense systems to Ukraine.", "AGREE", "Poland", "Ukraine"),
+        ("Turkish President Recep Tayyip Erdogan is expected to meet opposition leaders.", "AGREE", None, None),
+        ("Pakistan closed the border on Sunday, accusing Afghanistan of sheltering militants.", "ACCUSE",
+         "Pakistan", "Afghanistan"),
+        ("Israel said it would press on, rejecting a truce proposal from Qatar.", "REJECT", "Israel", None),
+    ],
+)
+def test_round_three_gaps_are_coded(pipeline, text: str, kind: str, source: str | None, target: str | None) -> None:
+    found = pipeline(text)
+    assert any(e.type == kind and (source is None or roles.get("source") == source)
+               and (target is None or roles.get("target") == target) for e, roles in found), found
+
+
+def test_a_missile_test_stays_mobilize_but_a_missile_attack_is_assault(pipeline) -> None:
+    assert {e.type for e, _ in pipeline("North Korea launched a ballistic missile into the sea on Thursday.")} == {"MOBILIZE"}
+    assert "MOBILIZE" not in {e.type for e, _ in pipeline("Russia launched a missile attack on Kyiv.")}
+
+
+def test_blocking_a_road_is_no_rejection(pipeline) -> None:
+    assert "REJECT" not in {e.type for e, _ in pipeline("Farmers blocked the highway with tractors.")}
 
 
 def test_a_threatened_action_is_not_coded_as_done(pipeline) -> None:
