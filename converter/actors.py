@@ -636,6 +636,56 @@ def owned_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
         yield Candidate(tok, end, owned)
 
 
+def bare_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
+    """``actors.group.bare``: a group noun with no owner that acts ("Police arrested ...", "Thousands
+    of protesters gathered", "security forces had detained").
+
+    The mention is the noun alone, so a quantity before it ("at least 200") stays a quantity. The noun
+    must be followed by a verb-like word (an auxiliary, a reporting verb, a listed irregular past or a
+    past-tense ending) that is not a passive ("protesters killed by police"): an object ("fired at
+    demonstrators in Nairobi") is no actor. Nouns that name one
+    institution ("the government") or states ("allies") are left to coreference; so is "the rebels"
+    when it is a listed definite description.
+    """
+    followers = words.texts("acting_followers")
+    endings = tuple(words.texts("head_follower_endings"))
+    for tok in range(len(s.texts)):
+        noun = words.match("group_nouns", s.texts, tok)
+        if noun is None or not _bare_noun(s, tok, noun, words):
+            continue
+        end = tok + len(noun.tokens)
+        if _speech_cue(s, end, words):
+            continue
+        following = s.texts[end].lower() if end < len(s.texts) else ""
+        passive = end + 1 < len(s.texts) and s.texts[end + 1].lower() in words.texts("passive_agents")
+        if not passive and (following in followers or (following.endswith(endings) and following.isalpha())):
+            sector = str(attr(noun, "sector")) if attr(noun, "sector") else None
+            yield Candidate(tok, end, Spec("group", s.surface(tok, end), "actors.group.bare", sector=sector))
+
+
+def _speech_cue(s: SentenceView, tok: int, words: ActorWords) -> bool:
+    """ "officials said", "experts expressed fears": an unnamed group that only speaks is the claims
+    stage's (its ``@group_speakers`` rules keep such speakers null), so it makes no actor here."""
+    return tok < len(s.texts) and any(
+        words.match(name, s.texts, tok) is not None for name in ("reporting_verbs", "concern_verbs")
+    )
+
+
+def _bare_noun(s: SentenceView, tok: int, noun: WordEntry, words: ActorWords) -> bool:
+    """A group noun that may stand alone here: not an institution or a state, not excluded, not after
+    a listed definite article reading ("the rebels" corefers), and not the tail of a longer noun."""
+    text = " ".join(noun.tokens)
+    if attr(noun, "actor_type") or attr(noun, "refers_to") or text in words.texts("bare_group_exclusions"):
+        return False
+    if tok > 0 and words.match("group_nouns", s.texts, tok - 1) is not None:
+        return False  # "security forces": the longer noun starts one word earlier
+    for back in (1, 2):  # "the rebels", "the two leaders": definite descriptions corefer or stay open
+        if tok >= back and words.match("definite_descriptions", s.texts, tok - back) is not None:
+            return False
+    prev = s.texts[tok - 1].lower() if tok > 0 else ""
+    return prev not in words.texts("possessive_markers")
+
+
 def _group_noun(s: SentenceView, tok: int, words: ActorWords) -> tuple[int, WordEntry] | None:
     """The furthest lower-case group noun after optional modifiers ("military personnel", "military")."""
     best = None

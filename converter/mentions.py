@@ -22,6 +22,7 @@ from .actors import (
     SentenceView,
     Spec,
     acronyms,
+    bare_groups,
     entry_spec,
     appositions,
     bare_acronyms,
@@ -115,6 +116,8 @@ class _Registry:
     def _find(self, spec: Spec) -> str | None:
         """A person named by part of an earlier person's name ("Yoon", "President Yoon") is that person;
         so is a full name whose first or last word an earlier one-word name was ("President Biden" … "Joe Biden")."""
+        if spec.rule == "actors.group.bare":
+            return self._owned_group(spec.name.lower())
         if spec.type != "person":
             return None
         new = tuple(spec.name.split())
@@ -125,9 +128,16 @@ class _Registry:
                 return draft.key
         return None
 
+    def _owned_group(self, noun: str) -> str | None:
+        """ "the police" after "Kenyan police": a bare group noun is the latest group it heads."""
+        for draft in reversed(list(self.drafts.values())):
+            if draft.type == "group" and (draft.name.lower() == noun or draft.name.lower().endswith(" " + noun)):
+                return draft.key
+        return None
+
     def shortens(self, spec: Spec) -> bool:
         """True when ``spec`` names a known person by part of the name ("President Yoon" after "Yoon Suk Yeol")."""
-        key = self._find(spec)
+        key = self._find(spec) if spec.type == "person" else None
         return key is not None and len(spec.name.split()) < len(self.drafts[key].words)
 
     def _merge(self, draft: _Draft, spec: Spec) -> None:
@@ -219,6 +229,7 @@ def _named(s: SentenceView, words: ActorWords, registry: _Registry, taken: list[
         *head_noun_orgs(s, words),
         *demonym_groups(s, words),
         *owned_groups(s, words),
+        *bare_groups(s, words),
         *place_heads(s, words),
         *locatives(s, words, registry),
         *gazetteer_actors(s, registry),
