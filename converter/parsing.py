@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from types import MappingProxyType
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -51,6 +52,7 @@ _ISODATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DECADE_RE = re.compile(r"\d{3}0s")
 _PLAIN_INT_RE = re.compile(r"\d+")
 _UNKNOWN = "?"  # not a terminal name: marks a shape not computed yet
+_NO_ENTRY: Mapping[str, Any] = MappingProxyType({})  # the entry of a category that comes from no word list
 _SHAPES_MAX = 100_000  # remembered token shapes per categorizer (a bound for endless batch runs)
 
 
@@ -117,42 +119,58 @@ class Categorizer:
     def categorize(self, tokens: Sequence[Token]) -> list[Cat | None]:
         """Categories in token order; None marks a token outside every expression (a multi-word entry is one Cat)."""
         cats: list[Cat | None] = []
+        append = cats.append
         reach, shapes = self.reach, self.shapes
+        n = len(tokens)
         i = 0
-        while i < len(tokens):
+        while i < n:
             token = tokens[i]
-            first = token.text.lower()
+            text = token.text
+            first = text.lower()
             if first in reach or (first[-1:] == "." and first.rstrip(".") in reach):
-                found = self._phrase_at(tokens, i)
+                found = self._phrase_at(tokens, i, first)
                 if found is not None:
                     size, terminal, entry = found
-                    span = Span(token.span.start, tokens[i + size - 1].span.end)
-                    cats.append(Cat(terminal, span, " ".join(t.text for t in tokens[i : i + size]), entry))
+                    if size == 1:
+                        append(Cat(terminal, token.span, text, entry))
+                    else:
+                        span = Span(token.span.start, tokens[i + size - 1].span.end)
+                        append(Cat(terminal, span, " ".join(t.text for t in tokens[i : i + size]), entry))
                     i += size
                     continue
-            key = (token.kind, token.text)
+            key = (token.kind, text)
             shape = shapes.get(key, _UNKNOWN)
             if shape is _UNKNOWN:
                 if len(shapes) >= _SHAPES_MAX:
                     shapes.clear()
                 shape = shapes[key] = self._shape_terminal(token)
-            cats.append(None if shape is None else Cat(shape, token.span, token.text, {}))
+            append(None if shape is None else Cat(shape, token.span, text, _NO_ENTRY))
             i += 1
         return cats
 
-    def _phrase_at(self, tokens: Sequence[Token], i: int) -> tuple[int, str, Mapping[str, Any]] | None:
-        first = tokens[i].text.lower()
+    def _phrase_at(self, tokens: Sequence[Token], i: int, first: str) -> tuple[int, str, Mapping[str, Any]] | None:
+        """The longest entry starting at token ``i`` (``first`` is its lower-cased text): size, terminal, entry.
+
+        At one size, a case-sensitive entry as written wins over one without the last word's period, which
+        wins over a case-folded entry. Most entries are one word, so that size skips the tuple building.
+        """
+        exact, phrases = self.exact, self.phrases
         longest = max(self.reach.get(first, 0), self.reach.get(first.rstrip("."), 0))
-        for size in range(min(longest, len(tokens) - i), 0, -1):
+        for size in range(min(longest, len(tokens) - i), 1, -1):
             words = tuple(t.text for t in tokens[i : i + size])
             stripped = (*words[:-1], words[-1].rstrip(".") or words[-1])
-            for table, key in ((self.exact, words), (self.exact, stripped)):
-                if key in table:
-                    return size, *table[key]
+            for key in (words, stripped):
+                if key in exact:
+                    return size, *exact[key]
             lowered = tuple(w.lower() for w in words)
-            if lowered in self.phrases:
-                return size, *self.phrases[lowered]
-        return None
+            if lowered in phrases:
+                return size, *phrases[lowered]
+        text = tokens[i].text
+        for key in ((text,), (text.rstrip(".") or text,)):
+            if key in exact:
+                return 1, *exact[key]
+        found = phrases.get((first,))
+        return None if found is None else (1, *found)
 
     def _shape_terminal(self, token: Token) -> str | None:
         """Category from the token's shape: numbers, ISO dates, decades, compound number words, open words."""
@@ -381,7 +399,42 @@ def _split_runs(cats: Sequence[Cat | None]) -> list[list[Cat]]:
     return [run for run in runs if run]
 
 
+# (grammar, transformer, (terminal, text, entry id) per category) -> (entries, (rule, meaning) or None)
+_Meanings = dict[tuple[Any, ...], tuple[tuple[Mapping[str, Any], ...], tuple[str, Any] | None]]
+_MEANINGS_MAX = 50_000  # remembered expressions per process (a bound for endless batch runs)
+
+
+@cache
+def _meaning_table() -> _Meanings:
+    return {}
+
+
 def _transform(parser: Lark, transformer: TransformerFactory, cats: Sequence[Cat]) -> Parsed | None:
+    """Parse and interpret ``cats``; the meaning of an expression already seen is reused.
+
+    Why the table: a meaning depends only on each category's terminal, text and word-list entry (the
+    trees carry no offsets into the meaning), and "on Monday", "last year", "two" recur in every
+    article, so lark builds and transforms each distinct expression once per process. The entries are
+    kept in the table and compared by identity, so an entry id can never be mistaken for another's.
+    """
+    table = _meaning_table()
+    key = (parser, transformer, *((c.terminal, c.text, id(c.entry) if c.entry else 0) for c in cats))
+    entries = tuple(c.entry for c in cats)
+    known = table.get(key)
+    if known is not None and all(a is b or not (a or b) for a, b in zip(known[0], entries, strict=True)):
+        found = known[1]
+    else:
+        found = _interpret(parser, transformer, cats)
+        if len(table) >= _MEANINGS_MAX:
+            table.clear()
+        table[key] = (entries, found)
+    if found is None:
+        return None
+    return Parsed(Span(cats[0].span.start, cats[-1].span.end), found[0], found[1])
+
+
+def _interpret(parser: Lark, transformer: TransformerFactory, cats: Sequence[Cat]) -> tuple[str, Any] | None:
+    """(grammar rule alias, meaning) of a category sequence that parses; None when the transformer rejects it."""
     tree = parser.parse([_lark_token(c) for c in cats])
     entries = {c.span.start: c.entry for c in cats}
     try:
@@ -391,7 +444,7 @@ def _transform(parser: Lark, transformer: TransformerFactory, cats: Sequence[Cat
     if meaning is None:
         return None
     rule = tree.children[0].data if isinstance(tree.children[0], Tree) else "start"
-    return Parsed(Span(cats[0].span.start, cats[-1].span.end), str(rule), meaning)
+    return str(rule), meaning
 
 
 # --------------------------------------------------------------------------- transformers
