@@ -778,7 +778,10 @@ def locatives(s: SentenceView, words: ActorWords, known: Known) -> Iterator[Cand
     """``actors.location.locative``: a capital or unknown name right after "in"/"near"... is a place."""
     preps = words.texts("locative_prepositions")
     for u, unit in enumerate(s.units[1:], start=1):
-        if unit.cat not in ("COUNTRY", "NAME") or s.units[u - 1].text.lower() not in preps:
+        if unit.cat not in ("COUNTRY", "NAME"):
+            continue
+        motion = unit.cat == "NAME" and _after_motion(s.units, u, words)
+        if s.units[u - 1].text.lower() not in preps and not motion:
             continue
         if unit.cat == "COUNTRY" and unit.form == "metonym" and isinstance(unit.entry, GazetteerEntry):
             spec = Spec("location", unit.text, "actors.location.locative", country=unit.entry.country)
@@ -794,6 +797,18 @@ def locatives(s: SentenceView, words: ActorWords, known: Known) -> Iterator[Cand
                     s.units[end - 1].end,
                     Spec("location", s.surface(unit.start, s.units[end - 1].end), "actors.location.locative"),
                 )
+
+
+def _after_motion(units: Sequence[Unit], u: int, words: ActorWords) -> bool:
+    """ "travel to Kherson", "flew to Bakhmut", "left for Goma": a motion verb and its directional
+    preposition make the next unknown name a destination (a place), though "to" alone does not ("said
+    to Smith"). A capital there ("travel to Cairo") still stands for its country: the events stage's
+    ``consult.travel_to`` takes the host country as its target and accepts no location yet."""
+    return (
+        u >= 2
+        and units[u - 1].text.lower() in words.texts("motion_prepositions")
+        and units[u - 2].text.lower() in words.texts("motion_verbs")
+    )
 
 
 def gazetteer_actors(s: SentenceView, known: Known) -> Iterator[Candidate]:
