@@ -46,6 +46,8 @@ class _ByStart:
         self.sorted: list[AnyMention] = sorted(every, key=lambda m: m.span.start)
         self.starts = [m.span.start for m in self.sorted]
         self.longest = max((m.span.end - m.span.start for m in every), default=0)
+        #: sentence index -> (sentence, its collapsed stream): events and claims both ask for every sentence
+        self.streams: dict[int, tuple[Sentence, tuple[Token, ...]]] = {}
 
     def overlapping(self, span: Span) -> list[AnyMention]:
         """Mentions overlapping ``span``: those starting before its end and within the longest
@@ -59,12 +61,17 @@ class _ByStart:
 _LAST: list[_ByStart] = []
 
 
-def _in_sentence(sentence: Sentence, mentions: Mentions) -> list[AnyMention]:
+def _index_of(mentions: Mentions) -> _ByStart:
     index = _LAST[0] if _LAST and _LAST[0].mentions is mentions else None
     if index is None:
         index = _ByStart(mentions)
         _LAST[:] = [index]
-    return index.overlapping(sentence.span)
+    return index
+
+
+def _in_sentence(sentence: Sentence, mentions: Mentions) -> list[AnyMention]:
+    """The mentions overlapping ``sentence`` (through the article's index)."""
+    return _index_of(mentions).overlapping(sentence.span)
 
 
 def _joined_text(tokens: Sequence[Token]) -> str:
@@ -92,11 +99,22 @@ def sentence_tokens(sentence: Sentence, mentions: Mentions) -> tuple[Token, ...]
         mentions: the article's mentions from ``mentions.find_mentions``.
 
     Returns:
-        The token stream patterns are matched against (``Pattern.find_all``).
+        The token stream patterns are matched against (``Pattern.find_all``). Asked again for the same
+        sentence and mentions (events, then claims), it returns the same tuple without recomputing.
     """
-    chosen = choose_mentions(_in_sentence(sentence, mentions))
+    index = _index_of(mentions)
+    known = index.streams.get(sentence.index)
+    if known is not None and known[0] is sentence:
+        return known[1]  # the same tuple again, so pattern.token_view's per-tuple cache also hits
+    stream = _collapse(sentence.tokens, choose_mentions(index.overlapping(sentence.span)))
+    index.streams[sentence.index] = (sentence, stream)
+    return stream
+
+
+def _collapse(tokens: tuple[Token, ...], chosen: Sequence[AnyMention]) -> tuple[Token, ...]:
+    """``tokens`` with the tokens each chosen (non-overlapping, sorted) mention covers replaced by one token."""
     out: list[Token] = []
-    i, tokens = 0, sentence.tokens
+    i = 0
     for mention in chosen:
         while i < len(tokens) and tokens[i].span.end <= mention.span.start:
             out.append(tokens[i])
