@@ -14,7 +14,8 @@ mechanism the pattern language cannot express:
 * quotes nobody is found to have said keep a null speaker, or make the claim they sit in ``mixed``;
 * hedges and certainty, and ``about`` (events whose trigger lies in the content).
 
-Precision comes first: a speaker is only ever taken from a ``$speaker`` capture, never guessed.
+Precision comes first: a speaker is only ever taken from a ``$speaker`` capture (or a named person heading
+a captured ``speaker_phrase``), never guessed.
 """
 
 from __future__ import annotations
@@ -44,13 +45,16 @@ PRECEDENCE: tuple[str, ...] = (
     "claims.quote.",
     "claims.indirect.said_that_relayed",
     "claims.indirect.group_said_that_relayed",
+    "claims.indirect.but_mentioned",
     "claims.according_to.",
     "claims.indirect.",
     "claims.unattributed.",
 )
 """Rule ids (prefixes) in the order they may claim a cue. Quotes are the most explicit attribution. Nested
 speech ("A indicated that C, as elaborated by B") keeps A, so the relayed rules come first; otherwise an
-explicit source phrase ("C, as highlighted by B", "according to B, C") beats a reporting verb inside C."""
+explicit source phrase ("C, as highlighted by B", "according to B, C") beats a reporting verb inside C.
+A second, coordinated reporting verb ("A accused B of X and said C, according to a statement") is A's own
+claim, so ``but_mentioned`` comes before a trailing "according to" that would swallow the whole sentence."""
 
 QUOTE_PREFIX = "claims.quote."
 UNATTRIBUTED_PREFIX = "claims.unattributed."
@@ -95,6 +99,8 @@ class Lists:
     openers: tuple[tuple[str, ...], ...]
     non_clause: tuple[tuple[str, ...], ...]
     hedge_index: Mapping[str, tuple[HedgeCue, ...]]
+    contrasts: frozenset[str] = frozenset()
+    subject_starts: frozenset[str] = frozenset()
 
 
 def _entry_words(entry: Any) -> tuple[str, ...]:
@@ -127,7 +133,12 @@ def load_lists(wordlists: Mapping[str, Any]) -> Lists:
         "certain", "probable", "possible", "doubtful")
     return Lists(hedges, order, _phrases(wordlists, "negated_speech"),
                  _phrases(wordlists, "passive_auxiliaries"), _phrases(wordlists, "discourse_openers"),
-                 _phrases(wordlists, "non_clause_starts"), hedge_index(hedges))
+                 _phrases(wordlists, "non_clause_starts"), hedge_index(hedges),
+                 _words(wordlists, "contrast_clauses"), _words(wordlists, "subject_starts"))
+
+
+def _words(wordlists: Mapping[str, Any], name: str) -> frozenset[str]:
+    return frozenset(" ".join(p) for p in _phrases(wordlists, name))
 
 
 _LISTS: dict[int, tuple[Mapping[str, Any], Lists]] = {}
@@ -203,6 +214,21 @@ class Context:
     #: one window, so their rules run once (see :func:`window_quote_matches`).
     windows: dict[tuple[int, int], tuple[tuple[Token, ...], list[tuple[Candidate, int]]]] = field(
         default_factory=dict, compare=False, repr=False)
+    #: ``RuleSet.claim_index`` when the rule set has one: which rules can match a token stream at all.
+    index: Any = field(default=None, compare=False, repr=False)
+    #: Keys of the article's person actors: a named person heading a speaker phrase is the speaker.
+    people: frozenset[str] = frozenset()
+
+    def runnable(self, tokens: Sequence[Token], quotes: bool) -> Iterable[tuple[tuple[int, int], Any]]:
+        """The quote rules (``quotes``) or the other rules, in precedence order, that can match ``tokens``.
+
+        The index skips rules whose required words are absent (their ``find_all`` would find nothing);
+        a rule's position in the rule set is the second element of its rank.
+        """
+        chosen = set(self.index.positions(tokens)) if self.index is not None else None
+        for rank, rule in self.rules:
+            if rule.id.startswith(QUOTE_PREFIX) == quotes and (chosen is None or rank[1] in chosen):
+                yield rank, rule
 
 
 def window_tokens(segments: Segments, table: TokenTable, sentences: Sequence[Sentence]) -> tuple[Token, ...]:
@@ -240,8 +266,20 @@ def capture_span(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]
     return Span(tokens[start].span.start, tokens[end - 1].span.end)
 
 
-def speaker_of(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]]) -> ActorMention | None:
-    """The first actor mention inside the ``speaker`` capture (a coordination speaks through its head)."""
+def speaker_of(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]],
+               people: frozenset[str] = frozenset()) -> ActorMention | None:
+    """The first actor mention inside the ``speaker`` capture (a coordination speaks through its head).
+
+    A rule may capture the whole noun phrase before the verb as ``speaker_phrase``; a named person in it
+    (the last one: the head of "Kenyan government spokesman Isaac Mwaura") is who spoke, while the
+    organization or the possessive before the title ("his spokesman X") only says whose spokesman.
+    """
+    phrase = captures.get("speaker_phrase")
+    if phrase is not None:
+        named = [t.ref for t in tokens[phrase[0]:phrase[1]] if t.kind == "actor" and isinstance(t.ref, ActorMention)
+                 and not t.ref.pronoun and t.ref.actor in people]
+        if named:
+            return named[-1]
     start, end = captures.get("speaker", (0, 0))
     for token in tokens[start:end]:
         if token.kind == "actor" and isinstance(token.ref, ActorMention):
@@ -306,10 +344,27 @@ def content_range(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int
         return None
     start, end = captures["content"]
     start = strip_opener(tokens, start, end, lists.openers)
+    end = contrast_cut(tokens, start, end, lists)
     solid = [t for t in tokens[start:end] if t.kind not in PUNCT_KINDS]
     if len(solid) == 1 and solid[0].kind == "quote":
         return (start, end)
     return (start, end) if len(solid) >= MIN_CONTENT_TOKENS else None
+
+
+def contrast_cut(tokens: Sequence[Token], start: int, end: int, lists: Lists) -> int:
+    """The content's end, moved before a ", while <subject> ..." clause the reporter adds beside the claim.
+
+    "Germany announced it would send a system, while the EU imposed sanctions": the EU's act is not what
+    Germany announced. A contrast conjunction (``contrast_clauses``) counts only after a comma and before
+    a subject of its own (an actor or a ``subject_starts`` word); "..., while also noting that" stays.
+    """
+    for index in range(start + 1, end - 1):
+        if tokens[index - 1].text != "," or normalize(tokens[index].text) not in lists.contrasts:
+            continue
+        after = tokens[index + 1]
+        if after.kind == "actor" or (after.kind == "word" and normalize(after.text) in lists.subject_starts):
+            return index - 1
+    return end
 
 
 def content_span(tokens: Sequence[Token], start: int, end: int, text: str) -> Span:
@@ -330,7 +385,7 @@ def claim_kind(rule: Any, tokens: Sequence[Token], start: int, end: int) -> Clai
 
 
 def build_candidate(rule: Any, rank: tuple[int, int], tokens: Sequence[Token], match: Any,
-                    text: str, lists: Lists) -> Candidate | None:
+                    text: str, lists: Lists, people: frozenset[str] = frozenset()) -> Candidate | None:
     """Turn one pattern match into a candidate claim, or None when a filter rejects it."""
     captures = match.captures
     if is_negated(tokens, captures, lists) or is_passive(tokens, captures, lists):
@@ -341,7 +396,7 @@ def build_candidate(rule: Any, rank: tuple[int, int], tokens: Sequence[Token], m
     content = content_span(tokens, *bounds, text)
     if content.end <= content.start:
         return None
-    mention = speaker_of(tokens, captures)
+    mention = speaker_of(tokens, captures, people)
     claim = Claim(
         kind=claim_kind(rule, tokens, *bounds),
         content=content,
@@ -374,12 +429,11 @@ def ranked_rules(ruleset: Any) -> RankedRules:
 def sentence_candidates(ctx: Context) -> list[Candidate]:
     """Indirect, according-to and unattributed rules, one sentence at a time."""
     found: list[Candidate] = []
-    rules = [(rank, rule) for rank, rule in ctx.rules if not rule.id.startswith(QUOTE_PREFIX)]
     for sentence in ctx.segments.sentences:
         tokens = window_tokens(ctx.segments, ctx.table, (sentence,))
-        for rank, rule in rules:
+        for rank, rule in ctx.runnable(tokens, quotes=False):
             for match in rule.pattern.find_all(tokens, mentions=ctx.mentions):
-                candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists)
+                candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists, ctx.people)
                 if candidate is not None:
                     found.append(candidate)
     return found
@@ -433,11 +487,9 @@ def window_quote_matches(ctx: Context, window: Sequence[Sentence]) -> tuple[tupl
 
 def quote_matches(ctx: Context, tokens: Sequence[Token]) -> Iterable[tuple[Candidate, int]]:
     """Every quote-rule match whose content is a quote, with the character offset where it ends."""
-    for rank, rule in ctx.rules:
-        if not rule.id.startswith(QUOTE_PREFIX):
-            continue
+    for rank, rule in ctx.runnable(tokens, quotes=True):
         for match in rule.pattern.find_all(tokens, mentions=ctx.mentions):
-            candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists)
+            candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists, ctx.people)
             if candidate is not None and candidate.quote is not None:
                 yield candidate, tokens[match.end - 1].span.end
 
@@ -639,7 +691,9 @@ def attribute_claims(segments: Segments, mentions: Mentions, events: tuple[Event
     """
     lexicon = getattr(ruleset, "lexicon", None)
     lists = cached_lists(getattr(lexicon, "wordlists", {}) or {})
-    ctx = Context(segments, mentions, token_table(segments, mentions), lists, ranked_rules(ruleset))
+    ctx = Context(segments, mentions, token_table(segments, mentions), lists, ranked_rules(ruleset),
+                  index=getattr(ruleset, "claim_index", None),
+                  people=frozenset(a.key for a in mentions.actors if a.type == "person"))
     candidates = quote_candidates(ctx) + sentence_candidates(ctx)
     orphans = [c for c in candidates if is_orphan(c)]
     kept = leftover_quotes(segments, resolve(c for c in candidates if not is_orphan(c)), orphans)

@@ -477,3 +477,59 @@ def test_every_claim_rule_file_is_in_the_ruleset() -> None:
     ids = {r.id.rsplit(".", 1)[0] for r in RULES.claims}
     assert ids == {"claims.quote", "claims.indirect", "claims.according_to", "claims.unattributed"}
     assert Path(data_path("rules") / "lexicon" / "hedges.yaml").is_file()
+
+
+# --------------------------------------------------------------------------- round 3: clause bounds, speaker heads
+
+
+def test_content_stops_before_a_while_clause_with_its_own_subject() -> None:
+    text = "Germany announced it would send another Patriot system to Ukraine, while the EU imposed sanctions."
+    claim = only(text, ("Germany", "Ukraine", "EU"))
+    assert (claim["speaker"], claim["content"]) == ("Germany", "it would send another Patriot system to Ukraine")
+
+
+def test_a_while_clause_without_a_subject_stays_in_the_content() -> None:
+    text = "Lee said the troops had arrived, while also noting that more were on the way."
+    assert only(text, ("Lee",))["content"] == "the troops had arrived, while also noting that more were on the way"
+
+
+def test_a_coordinated_second_reporting_verb_is_the_subjects_claim_despite_according_to() -> None:
+    text = ("Hamas accused Israel of blocking aid and said it had not received any new proposal, "
+            "according to a statement on its Telegram channel.")
+    found = run(text, ("Hamas", "Israel"))
+    assert {"speaker": "Hamas", "content": "it had not received any new proposal"} in [
+        {"speaker": c["speaker"], "content": c["content"]} for c in found], found
+
+
+def test_a_named_person_heading_the_speaker_phrase_is_the_speaker() -> None:
+    text = "Odhiambo is expected to meet church leaders on Friday, his spokesman Peter Wekesa said."
+    segments = segment(text)
+    mentions = hand_mentions(segments, ("Odhiambo", "Peter Wekesa"), {"his": "Odhiambo"})
+    claim = describe(text, attribute_claims(segments, mentions, (), RULES)[0])
+    assert (claim["speaker"], claim["content"]) == ("Peter Wekesa", "Odhiambo is expected to meet church leaders on Friday")
+
+
+def test_an_organization_in_the_speaker_phrase_yields_to_the_person() -> None:
+    text = "The talks failed, Kenyan government spokesman Isaac Mwaura said."
+    segments = segment(text)
+    mentions = hand_mentions(segments, ("Kenyan government", "Isaac Mwaura"), {},
+                             types={"Kenyan government": "organization", "Isaac Mwaura": "person"})
+    assert describe(text, attribute_claims(segments, mentions, (), RULES)[0])["speaker"] == "Isaac Mwaura"
+
+
+def test_the_claim_index_changes_no_claim() -> None:
+    from converter.rules import load_rules
+
+    rules = load_rules()
+
+    class Unindexed:
+        claims = rules.claims
+        lexicon = rules.lexicon
+
+    text = ("Hamas accused Israel of blocking aid and said it had not received any proposal. “We will continue,” "
+            "Netanyahu told reporters. The strikes hit Lviv, regional governor Oleh Syniehubov said on Telegram.")
+    segments = segment(text)
+    mentions = hand_mentions(segments, ("Hamas", "Israel", "Netanyahu", "Lviv", "Oleh Syniehubov"), {})
+    with_index = attribute_claims(segments, mentions, (), rules)
+    assert with_index == attribute_claims(segments, mentions, (), Unindexed())
+    assert len(with_index) >= 3
