@@ -660,6 +660,9 @@ def kind_feature(kind: str) -> str:
     return KIND_MARK + kind
 
 
+_KIND_MARKS: dict[str, str] = {kind: kind_feature(kind) for kind in _KINDS}
+
+
 def _weak(feature: str) -> bool:
     """A feature nearly every sentence has: a kind, punctuation, or a short function word (``,`` ``the``)."""
     return feature.startswith(KIND_MARK) or len(feature) <= 3 or not feature.replace("-", "").isalpha()
@@ -799,9 +802,10 @@ class TokenView:
 
     def __init__(self, tokens: Sequence[Token]) -> None:
         self.tokens = tokens
-        self.norms = [normalize(t.text) for t in tokens]
+        folded = _FOLDED  # normalize(), with its memo looked up inline: a view is built per token stream
+        self.norms = [folded.get(text) or normalize(text) for text in [t.text for t in tokens]]
         self.kinds = [t.kind for t in tokens]
-        self.marks = [kind_feature(k) for k in self.kinds]
+        self.marks = [_KIND_MARKS.get(k) or kind_feature(k) for k in self.kinds]
         self.features = frozenset(self.norms).union(self.marks)
         self._mentions: Mentions | None = None
         self._types: list[str | None] | None = None
