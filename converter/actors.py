@@ -210,10 +210,12 @@ def _titled_candidates(s: SentenceView, tree: Tree, words: ActorWords) -> Iterat
     owner = _owner_unit(tree, s)
     kinds = {attr(s.units[i].entry, "kind") for i in _indexes(tree) if s.units[i].cat == "TITLE"}
     first = _indexes(tree)[0]
-    after_article = first > 0 and s.units[first - 1].cat == "DET"
+    owned = first > 0 and s.units[first - 1].text.lower() in words.texts("possessive_determiners")
+    after_article = first > 0 and s.units[first - 1].cat == "DET" and not owned
     known = _known_person(s, name_idx)
     if owner is None and kinds == {"role"} and (after_article or (len(name_idx) < 2 and known is None)):
-        return  # "the official Xinhua": after an article a role noun needs an owner ("the army spokesman X")
+        return  # "the official Xinhua": after an article a role noun needs an owner ("the army spokesman X");
+        # "his spokesman Hussein Mohamed" has one: the possessor, set once the pronoun is resolved
     titles, sector = _titles_from(tree, s)
     start = s.units[_indexes(tree)[0]].start
     affiliation = country = None
@@ -654,13 +656,28 @@ def bare_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
         if noun is None or not _bare_noun(s, tok, noun, words):
             continue
         end = tok + len(noun.tokens)
-        if _speech_cue(s, end, words):
+        verb = _past_place(s, end, words)
+        if _speech_cue(s, verb, words):
             continue
-        following = s.texts[end].lower() if end < len(s.texts) else ""
-        passive = end + 1 < len(s.texts) and s.texts[end + 1].lower() in words.texts("passive_agents")
+        following = s.texts[verb].lower() if verb < len(s.texts) else ""
+        passive = verb + 1 < len(s.texts) and s.texts[verb + 1].lower() in words.texts("passive_agents")
         if not passive and (following in followers or (following.endswith(endings) and following.isalpha())):
             sector = str(attr(noun, "sector")) if attr(noun, "sector") else None
             yield Candidate(tok, end, Spec("group", s.surface(tok, end), "actors.group.bare", sector=sector))
+
+
+def _past_place(s: SentenceView, end: int, words: ActorWords) -> int:
+    """Where the verb of a bare group should stand: right after the noun, or after a place that
+    locates the group ("Police in Bangladesh fired", "Rebels from Tigray seized")."""
+    if end >= len(s.texts) or s.texts[end].lower() not in words.texts("group_place_prepositions"):
+        return end
+    k = end + 1
+    if k < len(s.texts) and s.texts[k].lower() in words.texts("definite_articles"):
+        k += 1
+    first = k
+    while k < len(s.texts) and k - first < 4 and is_capitalized(s.texts[k]):
+        k += 1
+    return k if k > first else end
 
 
 def _speech_cue(s: SentenceView, tok: int, words: ActorWords) -> bool:

@@ -543,6 +543,27 @@ def _expletive(s: SentenceView, u: int, words: ActorWords) -> bool:
     return any(w in words.texts("expletive_completers") for w in window)
 
 
+def _possessed(
+    s: SentenceView,
+    resolved: Sequence[ActorMention],
+    mentions: Sequence[ActorMention],
+    words: ActorWords,
+    registry: _Registry,
+) -> None:
+    """ "his spokesman Hussein Mohamed": a titled person right after a resolved possessive pronoun is
+    affiliated with the pronoun's actor (the possessor), as after "Kenya's" or "the Pentagon"."""
+    owners = words.texts("possessive_determiners")
+    starts = {m.span.start: m for m in mentions if m.sentence == s.sentence.index and not m.pronoun}
+    tokens = s.sentence.tokens
+    for p in resolved:
+        k = next((i for i, t in enumerate(tokens) if t.span.start == p.span.start), None)
+        if not p.pronoun or k is None or k + 1 >= len(tokens) or tokens[k].text.lower() not in owners:
+            continue
+        owned = starts.get(tokens[k + 1].span.start)
+        if owned is not None and owned.actor != p.actor and registry.drafts[owned.actor].type == "person":
+            registry.enrich(owned.actor, Enrichment(0, (), p.actor, None, None))
+
+
 # --------------------------------------------------------------------------- the stage
 
 
@@ -575,7 +596,9 @@ def find_mentions(segments: Segments, lexicon: Lexicon, published: date | None =
         s = _read(sentence, segments.text, lexicon, words, registry)
         taken = [False] * len(s.texts)
         mentions.extend(_named(s, words, registry, taken))
+        before = len(mentions)
         _coreferent(s, words, registry, taken, mentions)
+        _possessed(s, mentions[before:], mentions, words, registry)
     mentions.sort(key=lambda m: (m.span.start, m.span.end))
     actors = registry.freeze([m.actor for m in mentions if not m.pronoun] + [m.actor for m in mentions])
     times, quantities = _times_and_quantities(segments, published)
