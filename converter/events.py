@@ -141,6 +141,12 @@ OPENERS_LIST = "discourse_openers"
 PASSIVE_SPEECH_LIST = "passive_auxiliaries"
 """Word list of words before a reporting verb that make it no speech act ("is reported to")."""
 
+CONTRAST_LIST = "contrast_clauses"
+"""Word list of conjunctions ("while") that, after a comma and before a subject, open an independent clause."""
+
+SUBJECT_STARTS_LIST = "subject_starts"
+"""Word list of words that start a subject noun phrase ("the", "it")."""
+
 STANCE_MODALITY: Mapping[str, Modality] = {"negative": "denied"}
 """A reporting verb's ``stance`` attribute → the modality of the events it governs ("denied that
 it had sent troops" is ``denied``); every other stance gives ``reported``."""
@@ -197,6 +203,8 @@ class Governors:
     closing_by_first: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     speakers_by_first: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     ultimatums: frozenset[tuple[str, ...]] = frozenset()
+    contrasts: frozenset[str] = frozenset()  # ", while <subject> …" opens a clause no earlier verb governs
+    subject_starts: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -320,6 +328,8 @@ def load_governors(wordlists: Mapping[str, Any]) -> Governors:
         tails=word_set(wordlists, TAILS_LIST),
         openers=word_set(wordlists, OPENERS_LIST),
         passive=word_set(wordlists, PASSIVE_SPEECH_LIST),
+        contrasts=word_set(wordlists, CONTRAST_LIST),
+        subject_starts=word_set(wordlists, SUBJECT_STARTS_LIST),
     )
 
 
@@ -645,7 +655,8 @@ def governing_modality(tokens: Sequence[Token], trigger: tuple[int, int], govern
     A nearer cue of its own (modality_cues) is applied first by the caller and wins over this.
     """
     words = [t.lower if t.kind == "word" else "" for t in tokens]
-    earlier = reporting_verb_before(tokens, words, trigger[0], governors)
+    clause = clause_start(tokens, words, trigger[0], governors)
+    earlier = reporting_verb_before(tokens, words, trigger[0], governors, clause)
     if earlier is not None:
         return earlier
     if according_to_source(tokens, words, governors) or closing_attribution(tokens, words, trigger[1], governors):
@@ -653,17 +664,33 @@ def governing_modality(tokens: Sequence[Token], trigger: tuple[int, int], govern
     return None
 
 
+def clause_start(tokens: Sequence[Token], words: Sequence[str], trigger_start: int, governors: Governors) -> int:
+    """Where the trigger's clause starts: after the last ", while <subject>" before it, else 0.
+
+    "Germany announced it would send a system, while the EU imposed sanctions": "announced" does not
+    govern the EU's sanctions, which the reporter states as fact.
+    """
+    for index in range(trigger_start - 1, 0, -1):
+        if tokens[index - 1].text != "," or words[index] not in governors.contrasts or index + 1 >= len(tokens):
+            continue
+        after = tokens[index + 1]
+        if after.kind == "actor" or words[index + 1] in governors.subject_starts:
+            return index + 1
+    return 0
+
+
 def reporting_verb_before(
-    tokens: Sequence[Token], words: Sequence[str], trigger_start: int, governors: Governors
+    tokens: Sequence[Token], words: Sequence[str], trigger_start: int, governors: Governors, lower: int = 0
 ) -> Modality | None:
     """The modality given by the nearest reporting verb before the trigger that is a speech act.
 
     A verb right after a passive auxiliary ("is reported to") is a hedge, left to modality_cues; one
     followed by a non-clause word ("claimed by", "warned of") takes no clause; a participle counts
-    only when it opens a clause after punctuation ("…, denying that …").
+    only when it opens a clause after punctuation ("…, denying that …"). No verb before ``lower`` (the
+    start of the trigger's own clause) counts.
     """
-    for end in range(trigger_start, 0, -1):
-        for size in range(min(governors.longest, end), 0, -1):
+    for end in range(trigger_start, lower, -1):
+        for size in range(min(governors.longest, end - lower), 0, -1):
             start = end - size
             phrase = tuple(words[start:end])
             modality = governors.verbs.get(phrase)

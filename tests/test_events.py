@@ -371,6 +371,13 @@ def test_a_missile_test_stays_mobilize_but_a_missile_attack_is_assault(pipeline)
     assert "MOBILIZE" not in {e.type for e, _ in pipeline("Russia launched a missile attack on Kyiv.")}
 
 
+def test_a_while_clause_with_its_own_subject_is_not_governed_by_the_earlier_reporting_verb(pipeline) -> None:
+    found = pipeline("France said it was concerned, while the European Union imposed sanctions on Iran.")
+    assert [(e.type, e.modality) for e, _ in found if e.type == "SANCTION"] == [("SANCTION", "asserted")]
+    found = pipeline("France said the European Union imposed sanctions on Iran.")
+    assert [(e.type, e.modality) for e, _ in found if e.type == "SANCTION"] == [("SANCTION", "reported")]
+
+
 def test_blocking_a_road_is_no_rejection(pipeline) -> None:
     assert "REJECT" not in {e.type for e, _ in pipeline("Farmers blocked the highway with tractors.")}
 
