@@ -509,6 +509,23 @@ def _org_candidate(s: SentenceView, u: int, end: int, head: WordEntry | None, wo
     return Candidate(s.units[u].start, s.units[end - 1].end, spec)
 
 
+def leader_governments(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
+    """``actors.org.leader_government``: "the Netanyahu government", "the Sharif administration" — a
+    leader's surname before a government noun names that government (an organization of the leader's
+    country), not the leader, so no person mention is made for the name alone."""
+    nouns = words.texts("leader_government_nouns")
+    for u, unit in enumerate(s.units[1:-1], start=1):
+        if unit.cat not in _NAMES or s.units[u - 1].text.lower() not in words.texts("definite_articles"):
+            continue
+        head = s.units[u + 1]
+        if head.text not in nouns:  # lower case only: "the Netanyahu Government" is rare, "Sinn Fein Government" a name
+            continue
+        country = unit.entry.country if isinstance(unit.entry, GazetteerEntry) else None
+        name = s.surface(unit.start, head.end)
+        spec = Spec("organization", name, "actors.org.leader_government", country=country, sector="government")
+        yield Candidate(unit.start, head.end, spec)
+
+
 def _possessive_owner(s: SentenceView, u: int) -> Unit | None:
     """ "South Korea's [state-run] National Intelligence Service": the owner before 's (two words may intervene)."""
     for back in range(u - 1, max(u - 4, 0) - 1, -1):

@@ -30,6 +30,7 @@ from .actors import (
     demonym_groups,
     gazetteer_actors,
     head_noun_orgs,
+    leader_governments,
     locatives,
     owned_groups,
     place_heads,
@@ -227,6 +228,7 @@ def _named(s: SentenceView, words: ActorWords, registry: _Registry, taken: list[
     candidates = [
         *titled_people(s, words),
         *head_noun_orgs(s, words),
+        *leader_governments(s, words),
         *demonym_groups(s, words),
         *owned_groups(s, words),
         *bare_groups(s, words),
