@@ -16,10 +16,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
-from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
 from lark import Lark, Transformer, Tree
 from lark import Token as LarkToken
 from lark.exceptions import LarkError, UnexpectedInput, VisitError
@@ -28,7 +26,7 @@ from lark.lexer import Lexer
 from .errors import GrammarError, Location
 from .model import Span, Token
 from .resources import data_path, grammar_path
-from .segment import default_abbreviations, read_wordlists, tokenize
+from .segment import default_abbreviations, read_yaml, tokenize, wordlists_of
 from .temporal import TimeExpr, possible_date
 
 # list name in rules/lexicon/time.yaml -> grammar terminal (common.lark)
@@ -246,25 +244,21 @@ def load_wordlists(names: Iterable[str] = ("time", "numbers")) -> dict[str, list
     merged: dict[str, list[Any]] = {"case_sensitive": []}
     for name in names:
         path = data_path("rules") / "lexicon" / f"{name}.yaml"
-        merged.update(read_wordlists(path))
-        merged.update(_file_settings(path))
-        merged["case_sensitive"] += _case_sensitive_lists(path)
+        data = read_yaml(path)  # parsed once, read three ways
+        merged.update(wordlists_of(data, path))
+        merged.update(_file_settings(data))
+        merged["case_sensitive"] += _case_sensitive_lists(data)
     return merged
 
 
-def _yaml(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return data if isinstance(data, dict) else {}
-
-
-def _case_sensitive_lists(path: Path) -> list[str]:
-    lists = _yaml(path).get("lists") or {}
+def _case_sensitive_lists(data: Any) -> list[str]:
+    lists = (data.get("lists") if isinstance(data, dict) else None) or {}
     return [name for name, body in lists.items() if isinstance(body, dict) and body.get("case_sensitive")]
 
 
-def _file_settings(path: Path) -> dict[str, Any]:
+def _file_settings(data: Any) -> dict[str, Any]:
     """Scalar settings at the top of a word-list file (e.g. time.yaml ``vague_plural_count``)."""
-    return {key: value for key, value in _yaml(path).items() if key in _SETTINGS}
+    return {key: value for key, value in data.items() if key in _SETTINGS} if isinstance(data, dict) else {}
 
 
 @cache

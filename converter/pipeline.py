@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-import gc
 from functools import cache
 from typing import Any
 

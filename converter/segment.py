@@ -79,15 +79,29 @@ class Abbreviations:
     starters: frozenset[str]  # lower-cased words that open a sentence
 
 
+#: libyaml's parser when PyYAML was built with it (several times faster at startup); same constructors,
+#: so the same values as ``yaml.safe_load``.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse one YAML file (safe types only); a read or syntax error is a RuleError naming the file."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    except (OSError, yaml.YAMLError) as exc:
+        raise RuleError(f"cannot read word lists: {exc}", Location(path=str(path))) from exc
+
+
 def read_wordlists(path: Path) -> dict[str, list[Any]]:
     """Read the ``lists:`` of a ``kind: wordlists`` YAML file as ``{name: entries}``.
 
     A stand-in for converter/lexicon.py so this stage can load its own word lists; errors name the file.
     """
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RuleError(f"cannot read word lists: {exc}", Location(path=str(path))) from exc
+    return wordlists_of(read_yaml(path), path)
+
+
+def wordlists_of(data: Any, path: Path) -> dict[str, list[Any]]:
+    """The ``{name: entries}`` of an already parsed word-list file (``path`` only locates errors)."""
     lists = data.get("lists") if isinstance(data, dict) else None
     if not isinstance(lists, dict):
         raise RuleError("expected a mapping 'lists:' of word lists", Location(path=str(path)))
