@@ -438,3 +438,70 @@ def test_a_title_licenses_a_shared_surname_without_the_full_name() -> None:
 def test_a_name_with_a_place_word_before_an_appositive_title_is_a_person() -> None:
     found = mentions_of("The bill was drafted by Georgia Mensah, a lawmaker from Accra.")
     assert "lawmaker" in actor_named(found, "Georgia Mensah").titles
+
+
+# --------------------------------------------------------------------------- round 3: groups, government, subjects
+
+
+def test_the_government_is_the_dateline_country_not_a_nearer_organization() -> None:
+    text = "ACCRA, Ghana (AP) — The African Union offered to mediate between the government and the unions."
+    found = mentions_of(text)
+    government = next(m for m in found.actor_mentions if m.span.slice(text) == "the government")
+    assert found.actor(government.actor).name == "Ghana"
+
+
+def test_the_government_without_a_dateline_is_the_latest_country() -> None:
+    text = "Protesters gathered outside the Knesset in Israel. They urged the government to act."
+    found = mentions_of(text)
+    government = next(m for m in found.actor_mentions if m.span.slice(text) == "the government")
+    assert found.actor(government.actor).type == "country"
+
+
+def test_a_pronoun_continues_the_previous_subject_not_its_object() -> None:
+    text = "Senator Ama Boateng urged President Kofi Mensah to resign. He said the vote was rigged."
+    found = mentions_of(text)
+    assert surfaces(found, text, actor_named(found, "Ama Boateng"), pronoun=True) == ["He"]
+
+
+def test_a_pronoun_skips_a_place_after_a_preposition() -> None:
+    text = "In Lagos, the Nigerian Ports Authority said it had reopened the harbor."
+    found = mentions_of(text)
+    assert surfaces(found, text, actor_named(found, "Nigerian Ports Authority"), pronoun=True) == ["it"]
+
+
+def test_a_possessive_title_affiliates_the_person_with_the_possessor() -> None:
+    text = "President Amara Okafor will travel on Friday, her spokeswoman Ngozi Eze said."
+    found = mentions_of(text)
+    assert actor_named(found, "Ngozi Eze").affiliation == actor_named(found, "Amara Okafor").key
+
+
+def test_a_bare_group_mention_is_the_noun_alone_so_the_quantity_keeps_its_span() -> None:
+    text = "Thousands of protesters gathered outside the parliament."
+    found = mentions_of(text)
+    assert surfaces(found, text, actor_named(found, "protesters")) == ["protesters"]
+    assert [q.span.slice(text) for q in found.quantities] == ["Thousands of protesters"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Protesters killed by the army were buried on Sunday.",
+        "Police tape sealed off the square.",
+        "Officials said the talks failed.",
+        "Troops loyal to the general were seen in the capital.",
+    ],
+)
+def test_a_group_noun_that_does_not_act_makes_no_bare_group(text: str) -> None:
+    found = mentions_of(text)
+    assert not [m for m in found.actor_mentions if m.rule and m.rule.id == "actors.group.bare"]
+
+
+def test_the_police_joins_the_owned_group_named_before() -> None:
+    text = "Kenyan police fired tear gas. The police acted within the law, the minister said."
+    found = mentions_of(text)
+    assert surfaces(found, text, actor_named(found, "Kenyan police")) == ["Kenyan police", "police"]
+
+
+def test_a_leader_government_makes_no_person_mention() -> None:
+    found = mentions_of("The Netanyahu government rejected the plan.")
+    assert [a.type for a in found.actors] == ["organization"]
