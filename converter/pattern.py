@@ -421,7 +421,25 @@ def known_lists(name: str, wordlists: Mapping[str, Any]) -> str:
 
 
 def _entries(wordlist: WordListLike) -> list[tuple[str, ...]]:
-    return [tuple(normalize(t) for t in e.tokens) for e in wordlist.entries if e.tokens]
+    """The list's entries as folded word tuples.
+
+    Memoized per entries tuple (kept in the memo, so its id is never reused while remembered): a
+    list such as @reporting_verbs is referenced by dozens of patterns, and folding it again for each
+    reference was a fifth of rule loading. Callers never change the returned list.
+    """
+    raw = wordlist.entries
+    if not isinstance(raw, tuple):
+        return [tuple(normalize(t) for t in e.tokens) for e in raw if e.tokens]
+    known = _ENTRIES.get(id(raw))
+    if known is None or known[0] is not raw:
+        if len(_ENTRIES) >= _ENTRIES_MAX:
+            _ENTRIES.clear()
+        known = _ENTRIES[id(raw)] = (raw, [tuple(normalize(t) for t in e.tokens) for e in raw if e.tokens])
+    return known[1]
+
+
+_ENTRIES: dict[int, tuple[tuple[Any, ...], list[tuple[str, ...]]]] = {}
+_ENTRIES_MAX = 4096  # remembered word lists (a bound for processes that load many lexicons, e.g. tests)
 
 
 def _trie(entries: Sequence[tuple[str, ...]]) -> dict[str, Any]:
