@@ -38,6 +38,7 @@ from converter.model import (
     Span,
     Token,
 )
+from converter.events import possessive_head
 from converter.pattern import normalize
 from converter.tokens import sentence_tokens
 
@@ -281,8 +282,9 @@ def speaker_of(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]],
         if named:
             return named[-1]
     start, end = captures.get("speaker", (0, 0))
-    for token in tokens[start:end]:
-        if token.kind == "actor" and isinstance(token.ref, ActorMention):
+    for index in range(start, end):
+        token = tokens[possessive_head(tokens, index)]
+        if tokens[index].kind == "actor" and isinstance(token.ref, ActorMention):
             return token.ref
     return None
 
@@ -343,6 +345,8 @@ def content_range(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int
     if "content" not in captures:
         return None
     start, end = captures["content"]
+    if start < end and tokens[start].text == ",":
+        return None  # "X said, vowing to …": a participle clause after the verb is no claimed content
     start = strip_opener(tokens, start, end, lists.openers)
     end = contrast_cut(tokens, start, end, lists)
     solid = [t for t in tokens[start:end] if t.kind not in PUNCT_KINDS]

@@ -598,15 +598,32 @@ def token_span(tokens: Sequence[Token], start: int, end: int) -> Span:
     return Span(tokens[start].span.start, tokens[end - 1].span.end)
 
 
+POSSESSIVES: frozenset[str] = frozenset({"'s", "’s"})
+"""The possessive clitic as tokenized: punctuation-like syntax, not an English word list."""
+
+
+def possessive_head(tokens: Sequence[Token], index: int) -> int:
+    """The token of the head actor when the actor at ``index`` is a possessor ("Niger 's army" → army).
+
+    A capture may stop at the possessor; the phrase's head is the actor that acts or speaks.
+    """
+    while (index + 2 < len(tokens) and tokens[index + 1].text in POSSESSIVES
+           and tokens[index + 2].kind == "actor" and isinstance(tokens[index + 2].ref, ActorMention)):
+        index += 2
+    return index
+
+
 def match_participants(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]]) -> tuple[Participant, ...]:
-    """One Participant per actor token inside each role capture ("A, B and C" gives three)."""
+    """One Participant per actor token inside each role capture ("A, B and C" gives three); a possessor
+    stands for its head ("Mali 's army launched" → the army)."""
     participants: list[Participant] = []
     for role in ROLES:
         if role not in captures:
             continue
         start, end = captures[role]
         seen: set[str] = set()
-        for token in tokens[start:end]:
+        for index in range(start, end):
+            token = tokens[possessive_head(tokens, index)] if tokens[index].kind == "actor" else tokens[index]
             mention = token.ref
             if token.kind != "actor" or not isinstance(mention, ActorMention) or mention.actor in seen:
                 continue
