@@ -716,8 +716,10 @@ def _bare_noun(s: SentenceView, tok: int, noun: WordEntry, words: ActorWords) ->
     for back in (1, 2):  # "the rebels", "the two leaders": definite descriptions corefer or stay open
         if tok >= back and words.match("definite_descriptions", s.texts, tok - back) is not None:
             return False
-    prev = s.texts[tok - 1].lower() if tok > 0 else ""
-    return prev not in words.texts("possessive_markers")
+    prev = s.texts[tok - 1] if tok > 0 else ""
+    if tok > 1 and (is_capitalized(prev) or prev in words.texts("closing_brackets")):
+        return False  # "Montenegro Municipality Association (AKK) officials": an owner's group, not a bare one
+    return prev.lower() not in words.texts("possessive_markers")
 
 
 def _group_noun(s: SentenceView, tok: int, words: ActorWords) -> tuple[int, WordEntry] | None:

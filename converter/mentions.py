@@ -516,15 +516,21 @@ def _singular_antecedent(
 
 
 def _subject(
-    window: Sequence[ActorMention], sentence: int, text: str, obliques: frozenset[str]
+    window: Sequence[ActorMention],
+    sentence: int,
+    text: str,
+    obliques: frozenset[str],
+    articles: frozenset[str] = frozenset({"the"}),
 ) -> ActorMention | None:
     """The subject-like mention of ``sentence``: its first fitting mention that is not the object of a
     preposition ("In Kyiv, ...") nor an owner before 's ("Russia's ministry"). Readers take a pronoun
     to continue the previous subject ("Odinga urged Ruto to quit. He said ..." → Odinga)."""
     for m in sorted((m for m in window if m.sentence == sentence), key=lambda m: m.span.start):
-        before = text[max(0, m.span.start - 24) : m.span.start].split()
+        before = [w.lower() for w in text[max(0, m.span.start - 32) : m.span.start].split()]
+        if before and before[-1] in articles:  # "to the United Nations"
+            before.pop()
         after = text[m.span.end : m.span.end + 2]
-        if (before and before[-1].lower() in obliques) or after in ("'s", "’s"):
+        if (before and before[-1] in obliques) or after in ("'s", "’s"):
             continue
         return m
     return None
