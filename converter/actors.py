@@ -680,7 +680,9 @@ def bare_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
         passive = verb + 1 < len(s.texts) and s.texts[verb + 1].lower() in words.texts("passive_agents")
         if not passive and (following in followers or (following.endswith(endings) and following.isalpha())):
             sector = str(attr(noun, "sector")) if attr(noun, "sector") else None
-            yield Candidate(tok, end, Spec("group", s.surface(tok, end), "actors.group.bare", sector=sector))
+            country = _place_country(s, end, verb)
+            spec = Spec("group", s.surface(tok, end), "actors.group.bare", country=country, sector=sector)
+            yield Candidate(tok, end, spec)
 
 
 def _past_place(s: SentenceView, end: int, words: ActorWords) -> int:
@@ -695,6 +697,14 @@ def _past_place(s: SentenceView, end: int, words: ActorWords) -> int:
     while k < len(s.texts) and k - first < 4 and is_capitalized(s.texts[k]):
         k += 1
     return k if k > first else end
+
+
+def _place_country(s: SentenceView, start: int, end: int) -> str | None:
+    """The country of the place between a bare group and its verb ("Police in Bangladesh" → BGD)."""
+    for unit in s.units:
+        if start <= unit.start < end and isinstance(unit.entry, GazetteerEntry) and unit.entry.country:
+            return unit.entry.country
+    return None
 
 
 def _speech_cue(s: SentenceView, tok: int, words: ActorWords) -> bool:
