@@ -44,6 +44,14 @@ QUANTITY_CATEGORIES: dict[str, str] = {
     "of_words": "OF", "currency_symbols": "CURSYM", "currency_words": "CURWORD", "percent_words": "PERCENT",
 }
 
+# grammar -> terminals of which every expression holds at least one (verified when the grammar loads):
+# a sentence none of whose tokens can become one of them holds no expression, so it is not parsed at all.
+ANCHOR_TERMINALS: dict[str, frozenset[str]] = {
+    "time.lark": frozenset({"WEEKDAY", "MONTH", "DAYNUM", "YEAR", "ISODATE", "DECADE", "UNIT", "DEICTIC",
+                            "DAYPART", "NUMWORD", "NUMBER"}),
+    "quantity.lark": frozenset({"NUMBER", "NUMWORD", "YEAR", "DAYNUM", "SCALE", "VAGUE", "AMOUNT"}),
+}
+
 _PUNCT_SHAPES = {",": "COMMA", ":": "COLON"}
 _SETTINGS = frozenset({"vague_plural_count"})
 _ISODATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -113,6 +121,55 @@ class Categorizer:
     #: (token kind, text) -> shape terminal or None, filled as words are met: most tokens of a sentence
     #: start no word-list entry, and their category depends on nothing but kind and text.
     shapes: dict[tuple[str, str], str | None] = field(default_factory=dict, compare=False, repr=False)
+    #: anchor terminals -> {(token kind, text): whether that token can be categorized as one of them}
+    anchored: dict[frozenset[str], dict[tuple[str, str], bool]] = field(
+        default_factory=dict, compare=False, repr=False)
+
+    def may_hold(self, tokens: Sequence[Token], anchors: frozenset[str]) -> bool:
+        """False when no token of ``tokens`` can be categorized as one of ``anchors`` (so no expression
+        that needs one can be found: the caller skips the sentence); True otherwise.
+
+        A token can when it is the longest word of a word-list entry with an anchor terminal (a sentence
+        holding the entry holds each of its words; compared folded, a final period optional, which
+        accepts at least what :meth:`categorize` accepts) or when its shape is an anchor; the answer depends only on
+        the token's kind and text, so it is remembered per (kind, text) and a sentence costs one
+        look-up per token.
+        """
+        seen = self.anchored.get(anchors)
+        if seen is None:
+            seen = self.anchored[anchors] = {}
+        for token in tokens:
+            key = (token.kind, token.text)
+            known = seen.get(key)
+            if known is None:
+                if len(seen) >= _SHAPES_MAX:
+                    seen.clear()
+                known = seen[key] = self._can_anchor(token, anchors)
+            if known:
+                return True
+        return False
+
+    def _can_anchor(self, token: Token, anchors: frozenset[str]) -> bool:
+        word = token.text.lower()
+        words = self._anchor_words(anchors)
+        if word in words or (word[-1:] == "." and word.rstrip(".") in words):
+            return True
+        key = (token.kind, token.text)
+        shape = self.shapes.get(key, _UNKNOWN)
+        if shape is _UNKNOWN:
+            if len(self.shapes) >= _SHAPES_MAX:
+                self.shapes.clear()
+            shape = self.shapes[key] = self._shape_terminal(token)
+        return shape in anchors
+
+    def _anchor_words(self, anchors: frozenset[str]) -> frozenset[str]:
+        """For each entry (either table) whose terminal is an anchor, its longest word, lower-cased.
+
+        Any word of an entry would do; the longest is the least likely to occur elsewhere ("a dozen"
+        needs "dozen", far rarer than "a").
+        """
+        return frozenset(max(reversed(key), key=len).lower() for table in (self.phrases, self.exact)
+                         for key, (terminal, _) in table.items() if terminal in anchors)
 
     def categorize(self, tokens: Sequence[Token]) -> list[Cat | None]:
         """Categories in token order; None marks a token outside every expression (a multi-word entry is one Cat)."""
@@ -374,6 +431,38 @@ def find_expressions(parser: Lark, transformer: TransformerFactory, cats: Sequen
             found.append(parsed)
             i += length
     return found
+
+
+@cache
+def anchor_terminals(name: str) -> frozenset[str]:
+    """The verified :data:`ANCHOR_TERMINALS` of a shipped grammar (empty when none are declared).
+
+    Verified by a productivity fixpoint: with the anchors removed, ``start`` must derive no terminal
+    string at all; otherwise an edit to the grammar made an expression possible without an anchor, and
+    skipping anchor-free sentences would lose it, so loading fails instead.
+    """
+    anchors = ANCHOR_TERMINALS.get(name, frozenset())
+    if not anchors:
+        return anchors
+    parser = load_grammar(name)
+    productive: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for rule in parser.rules:
+            origin = rule.origin.name
+            if origin not in productive and all(
+                (sym.name not in anchors) if sym.is_term else (sym.name in productive) for sym in rule.expansion
+            ):
+                productive.add(origin)
+                changed = True
+    if "start" in productive:
+        raise GrammarError(
+            f"grammar {name}: an expression can be parsed without any of the anchor terminals "
+            f"{sorted(anchors)}; add the missing terminal to ANCHOR_TERMINALS in converter/parsing.py",
+            Location(path=str(grammar_path(name))),
+        )
+    return anchors
 
 
 @cache
@@ -650,10 +739,14 @@ def parse_time(tokens: Sequence[Token], categorizer: Categorizer | None = None) 
         categorizer: word lists compiled by :func:`build_categorizer`; defaults to rules/lexicon/time.yaml.
     """
     categorizer = categorizer or default_categorizers()[0]
+    if not categorizer.may_hold(tokens, anchor_terminals("time.lark")):
+        return []
     return find_expressions(load_grammar("time.lark"), TimeTransformer, categorizer.categorize(tokens))
 
 
 def parse_quantity(tokens: Sequence[Token], categorizer: Categorizer | None = None) -> list[Parsed]:
     """All quantity expressions in ``tokens``; meanings are :class:`QuantityValue`."""
     categorizer = categorizer or default_categorizers()[1]
+    if not categorizer.may_hold(tokens, anchor_terminals("quantity.lark")):
+        return []
     return find_expressions(load_grammar("quantity.lark"), QuantityTransformer, categorizer.categorize(tokens))

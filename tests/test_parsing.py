@@ -10,11 +10,18 @@ from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
 from converter.errors import GrammarError
+from converter.model import Span
 from converter.parsing import (
+    ANCHOR_TERMINALS,
     QUANTITY_CATEGORIES,
     TIME_CATEGORIES,
+    QuantityTransformer,
+    TimeTransformer,
+    anchor_terminals,
+    build_categorizer,
     default_categorizers,
     default_wordlists,
+    find_expressions,
     load_grammar,
     parse_quantity,
     parse_time,
@@ -133,3 +140,55 @@ def test_parsers_are_total_over_word_soup(words: list[str]) -> None:
     tokens = tokens_of(text)
     for parsed in parse_time(tokens) + parse_quantity(tokens):
         assert 0 <= parsed.span.start < parsed.span.end <= len(text)
+
+
+# --------------------------------------------------------------------------- speed paths keep results
+
+
+def _unfiltered(tokens: tuple, time: bool) -> list:
+    """What parse_time/parse_quantity return without the anchor skip (every sentence parsed)."""
+    categorizer = default_categorizers()[0 if time else 1]
+    grammar = load_grammar("time.lark" if time else "quantity.lark")
+    return find_expressions(grammar, TimeTransformer if time else QuantityTransformer, categorizer.categorize(tokens))
+
+
+_EVERY_ENTRY = sorted({str(e["text"] if isinstance(e, dict) else e)
+                       for name in {**TIME_CATEGORIES, **QUANTITY_CATEGORIES} for e in WORDS.get(name, ())})
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([*_EVERY_ENTRY, "5", "2024", "10,000", "1990s", "2024-11-05", "twenty-five",
+                                 ",", ":", "troops", "said", "Jan.", "the", "a"]), max_size=10))
+def test_anchor_skip_and_meaning_reuse_change_no_result(words: list[str]) -> None:
+    tokens = tokens_of(" ".join(words))
+    assert parse_time(tokens) == _unfiltered(tokens, time=True)
+    assert parse_quantity(tokens) == _unfiltered(tokens, time=False)
+
+
+def test_a_sentence_without_anchor_words_is_not_parsed_but_one_with_them_is() -> None:
+    time_words, _ = default_categorizers()
+    anchors = anchor_terminals("time.lark")
+    assert not time_words.may_hold(tokens_of("He said so in the end, at the border."), anchors)
+    assert time_words.may_hold(tokens_of("He said so two weeks ago."), anchors)
+    assert parse_time(tokens_of("He said so two weeks ago."))[0].rule == "ago"
+
+
+def test_anchors_that_miss_an_expression_fail_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(ANCHOR_TERMINALS, "time.lark", frozenset({"MONTH", "WEEKDAY"}))  # "2024" has neither
+    anchor_terminals.cache_clear()
+    try:
+        with pytest.raises(GrammarError, match="without any of the anchor terminals"):
+            anchor_terminals("time.lark")
+    finally:
+        monkeypatch.undo()
+        anchor_terminals.cache_clear()
+
+
+def test_a_reused_meaning_gets_the_new_span_and_its_own_entries() -> None:
+    first, second = parse_time(tokens_of("On Monday and again on Monday.")), parse_time(tokens_of("x on Monday"))
+    assert [p.span for p in first] == [Span(0, 9), Span(20, 29)] and second[0].span == Span(2, 11)
+    assert first[0].meaning == first[1].meaning == second[0].meaning
+    shifted = {**WORDS, "weekdays": [{"text": "Monday", "value": 3}]}  # another lexicon, same words
+    other = build_categorizer(shifted, TIME_CATEGORIES)
+    assert parse_time(tokens_of("on Monday"), other)[0].meaning.weekday == 3
+    assert parse_time(tokens_of("on Monday"))[0].meaning.weekday == first[0].meaning.weekday != 3
