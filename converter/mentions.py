@@ -430,6 +430,8 @@ def _definite(
         return d.type in types and (not heads or any(h in d.name.split() for h in heads))
 
     since = s.sentence.index - _DEFINITE_REACH
+    if attr(entry, "home") and _owner_follows(s, s.units[u].start + len(entry.tokens), words):
+        return None  # "the government of Sudan": its own country is named right after it
     if attr(entry, "home"):
         key = _home_country(registry, earlier, start, since)
     elif _plural(entry):
@@ -446,6 +448,13 @@ def _definite(
         False,
         RuleRef("actors.coref.definite", words.version("actors.coref.definite")),
     )
+
+
+def _owner_follows(s: SentenceView, end: int, words: ActorWords) -> bool:
+    """True when "of" + a country or organization follows token ``end`` ("the government of Sudan")."""
+    if end + 1 >= len(s.texts) or s.texts[end].lower() not in words.texts("owner_prepositions"):
+        return False
+    return any(x.start == end + 1 and x.cat in ("COUNTRY", "ORG", "NAME") for x in s.units)
 
 
 def _home_country(

@@ -505,3 +505,9 @@ def test_the_police_joins_the_owned_group_named_before() -> None:
 def test_a_leader_government_makes_no_person_mention() -> None:
     found = mentions_of("The Netanyahu government rejected the plan.")
     assert [a.type for a in found.actors] == ["organization"]
+
+
+def test_the_government_of_a_named_country_is_not_the_dateline_country() -> None:
+    text = "CAIRO (AP) — Talks stalled after the government of Sudan rejected the plan."
+    found = mentions_of(text)
+    assert "Egypt" not in [a.name for a in found.actors]
