@@ -485,12 +485,25 @@ def head_noun_orgs(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
         head_at = [
             i for i, x in enumerate(run) if x.cat == "NAME" and x.text in words.exact("org_head_nouns")
         ]
-        if head_at and len(run) >= 2 and s.units[u].cat != "PARTICLE":
+        if head_at and len(run) == 1 and _possessor_name(s, u):
+            # "the Ombudsman's Office", "the President's Office": the possessor's name opens the organization
+            yield _org_candidate(s, u - 2, end, words.match("org_head_nouns", [run[0].text], 0), words)
+        elif head_at and len(run) >= 2 and s.units[u].cat != "PARTICLE":
             yield _org_candidate(s, u, end, words.match("org_head_nouns", [run[head_at[-1]].text], 0), words)
         elif head_at and u > 0 and s.units[u - 1].text.lower() in words.texts("definite_articles"):
             # "the Coalition", "the Senate": a lone head noun is a name only after the article
             yield _org_candidate(s, u, end, words.match("org_head_nouns", [run[0].text], 0), words)
         u = max(end, u + 1)
+
+
+def _possessor_name(s: SentenceView, u: int) -> bool:
+    """True when unit ``u`` follows a single capitalized title-like word and 's ("Ombudsman's Office")."""
+    return (
+        u >= 2
+        and s.units[u - 1].cat == "POSS"
+        and s.units[u - 2].cat in ("NAME", "TITLE")
+        and (u == 2 or s.units[u - 3].cat == "DET" or not is_capitalized(s.units[u - 3].text))
+    )
 
 
 def _org_candidate(s: SentenceView, u: int, end: int, head: WordEntry | None, words: ActorWords) -> Candidate:
@@ -667,7 +680,7 @@ def bare_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     when it is a listed definite description.
     """
     followers = words.texts("acting_followers")
-    endings = tuple(words.texts("head_follower_endings"))
+    endings = tuple(words.texts("head_follower_endings") | words.texts("acting_endings"))
     for tok in range(len(s.texts)):
         noun = words.match("group_nouns", s.texts, tok)
         if noun is None or not _bare_noun(s, tok, noun, words):
@@ -678,7 +691,10 @@ def bare_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
             continue
         following = s.texts[verb].lower() if verb < len(s.texts) else ""
         passive = verb + 1 < len(s.texts) and s.texts[verb + 1].lower() in words.texts("passive_agents")
-        if not passive and (following in followers or (following.endswith(endings) and following.isalpha())):
+        acts = following in followers or (
+            following.endswith(endings) and following.isalpha() and following not in words.texts("non_acting_words")
+        )
+        if acts and not passive:
             sector = str(attr(noun, "sector")) if attr(noun, "sector") else None
             country = _place_country(s, end, verb)
             spec = Spec("group", s.surface(tok, end), "actors.group.bare", country=country, sector=sector)

@@ -491,13 +491,26 @@ def _pronoun(
     since = s.sentence.index - _PRONOUN_REACH
 
     def fits(k: str) -> bool:
-        return registry.drafts[k].type in types
+        draft = registry.drafts[k]
+        return draft.type in types and (_plural(entry) or not _plural_group(draft, words))
 
     if _plural(entry):
         key = _plural_antecedent(earlier, start, since, registry, fits, _joins(words, s))
     else:
         key = _singular_antecedent(earlier, start, since, fits, _joins(words, s), words.texts("oblique_markers"))
     return _mention(s, unit, key, "actors.coref.pronoun", words, pronoun=True) if key else None
+
+
+def _plural_group(draft: _Draft, words: ActorWords) -> bool:
+    """ "security forces", "Armenian protesters": a group headed by a plural noun is "they", never "it"."""
+    if draft.type != "group":
+        return False
+    names = draft.name.split()
+    for n in (2, 1):
+        noun = words.match("group_nouns", names, len(names) - n) if len(names) >= n else None
+        if noun is not None and len(noun.tokens) == n:
+            return attr(noun, "number") == "plural"
+    return False
 
 
 def _singular_antecedent(

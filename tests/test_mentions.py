@@ -511,3 +511,18 @@ def test_the_government_of_a_named_country_is_not_the_dateline_country() -> None
     text = "CAIRO (AP) — Talks stalled after the government of Sudan rejected the plan."
     found = mentions_of(text)
     assert "Egypt" not in [a.name for a in found.actors]
+
+
+def test_it_never_refers_to_a_group_headed_by_a_plural_noun() -> None:
+    text = "Rights groups said security forces had used excessive force. It was a grim day, it said."
+    found = mentions_of(text)
+    forces = actor_named(found, "security forces")
+    assert surfaces(found, text, forces, pronoun=True) == []
+
+
+def test_a_possessive_name_before_office_opens_the_organization() -> None:
+    text = "The Ombudsman's Office said it had registered 18 deaths."
+    found = mentions_of(text)
+    office = actor_named(found, "Ombudsman's Office")
+    assert office.type == "organization"
+    assert surfaces(found, text, office, pronoun=True) == ["it"]
