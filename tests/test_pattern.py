@@ -301,3 +301,24 @@ def test_each_sentence_gets_exactly_the_mentions_overlapping_it(raw) -> None:
         sentence = Sentence(0, Span(start, end), 0, ())
         expected = [m for group in made.values() for m in group if m.span.overlaps(sentence.span)]
         assert sorted(_in_sentence(sentence, mentions), key=id) == sorted(expected, key=id)
+
+
+def test_a_sentence_stream_is_computed_once_per_mentions_and_never_shared_across_them() -> None:
+    """Events and claims ask for the same streams: the second ask returns the same tuple (so token views
+    are shared), while other mentions of the same sentence get their own collapsed stream."""
+    from converter.model import Sentence
+    from converter.segment import segment
+    from converter.tokens import sentence_tokens
+
+    sentence: Sentence = segment("Lee met Kim in Seoul.").sentences[0]
+    ref = RuleRef("t", 1)
+    people = (Actor("lee", "Lee", "person", ref), Actor("kim", "Kim", "person", ref))
+    lee_only = Mentions(people, (ActorMention(Span(0, 3), "lee", 0),), (), ())
+    both = Mentions(people, (ActorMention(Span(0, 3), "lee", 0), ActorMention(Span(8, 11), "kim", 0)), (), ())
+    first = sentence_tokens(sentence, lee_only)
+    assert sentence_tokens(sentence, lee_only) is first
+    assert [t.kind for t in first].count("actor") == 1
+    other = sentence_tokens(sentence, both)
+    assert [t.kind for t in other].count("actor") == 2
+    same_index = Sentence(sentence.index, sentence.span, 0, sentence.tokens[:2])  # another article's sentence 0
+    assert len(sentence_tokens(same_index, both)) == 2
