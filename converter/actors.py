@@ -16,7 +16,7 @@ from typing import Protocol
 from lark import Tree
 
 from .actor_units import Unit, is_capitalized, longest_parse, title_case
-from .actor_words import ActorWords, attr
+from .actor_words import ActorWords, attr, first_words
 from .lexicon import GazetteerEntry, WordEntry
 from .model import ActorType, Sentence, Span
 
@@ -527,6 +527,8 @@ def leader_governments(s: SentenceView, words: ActorWords) -> Iterator[Candidate
     leader's surname before a government noun names that government (an organization of the leader's
     country), not the leader, so no person mention is made for the name alone."""
     nouns = words.texts("leader_government_nouns")
+    if nouns.isdisjoint(s.texts):
+        return  # no "government"/"administration" in the sentence
     for u, unit in enumerate(s.units[1:-1], start=1):
         if unit.cat not in _NAMES or s.units[u - 1].text.lower() not in words.texts("definite_articles"):
             continue
@@ -675,30 +677,35 @@ def bare_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     The mention is the noun alone, so a quantity before it ("at least 200") stays a quantity. The noun
     must be followed by a verb-like word (an auxiliary, a reporting verb, a listed irregular past or a
     past-tense ending) that is not a passive ("protesters killed by police"): an object ("fired at
-    demonstrators in Nairobi") is no actor. Nouns that name one
-    institution ("the government") or states ("allies") are left to coreference; so is "the rebels"
-    when it is a listed definite description.
+    demonstrators in Nairobi") is no actor. Nouns that name one institution ("the government") or
+    states ("allies") are left to coreference; so is "the rebels" when it is a listed definite description.
     """
-    followers = words.texts("acting_followers")
-    endings = tuple(words.texts("head_follower_endings") | words.texts("acting_endings"))
-    for tok in range(len(s.texts)):
+    starts = first_words(words, "group_nouns")
+    for tok, text in enumerate(s.texts):
+        if text.lower() not in starts:
+            continue  # most words start no group noun: skip the list lookup
         noun = words.match("group_nouns", s.texts, tok)
-        if noun is None or not _bare_noun(s, tok, noun, words):
+        if noun is None:
             continue
         end = tok + len(noun.tokens)
         verb = _past_place(s, end, words)
-        if _speech_cue(s, verb, words):
-            continue
-        following = s.texts[verb].lower() if verb < len(s.texts) else ""
-        passive = verb + 1 < len(s.texts) and s.texts[verb + 1].lower() in words.texts("passive_agents")
-        acts = following in followers or (
-            following.endswith(endings) and following.isalpha() and following not in words.texts("non_acting_words")
-        )
-        if acts and not passive:
+        if _acts(s, verb, words) and _bare_noun(s, tok, noun, words):
             sector = str(attr(noun, "sector")) if attr(noun, "sector") else None
             country = _place_country(s, end, verb)
             spec = Spec("group", s.surface(tok, end), "actors.group.bare", country=country, sector=sector)
             yield Candidate(tok, end, spec)
+
+
+def _acts(s: SentenceView, verb: int, words: ActorWords) -> bool:
+    """True when token ``verb`` is a verb-like word in the active voice and no speech cue."""
+    following = s.texts[verb].lower() if verb < len(s.texts) else ""
+    endings = tuple(words.texts("head_follower_endings") | words.texts("acting_endings"))
+    acts = following in words.texts("acting_followers") or (
+        following.endswith(endings) and following.isalpha() and following not in words.texts("non_acting_words")
+    )
+    if not acts or _speech_cue(s, verb, words):
+        return False
+    return not (verb + 1 < len(s.texts) and s.texts[verb + 1].lower() in words.texts("passive_agents"))
 
 
 def _past_place(s: SentenceView, end: int, words: ActorWords) -> int:

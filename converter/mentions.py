@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from .actor_units import Unit, build_units, title_case
 from .actor_words import ActorWords, attr, load_actor_words, merged_words
@@ -503,9 +504,13 @@ def _pronoun(
 
 def _plural_group(draft: _Draft, words: ActorWords) -> bool:
     """ "security forces", "Armenian protesters": a group headed by a plural noun is "they", never "it"."""
-    if draft.type != "group":
-        return False
-    names = draft.name.split()
+    return draft.type == "group" and _plural_name(draft.name, words)
+
+
+@lru_cache(maxsize=4096)
+def _plural_name(name: str, words: ActorWords) -> bool:
+    """True when the last one or two words of ``name`` are a plural group noun (cached: names repeat)."""
+    names = name.split()
     for n in (2, 1):
         noun = words.match("group_nouns", names, len(names) - n) if len(names) >= n else None
         if noun is not None and len(noun.tokens) == n:
@@ -583,6 +588,8 @@ def _possessed(
     """ "his spokesman Hussein Mohamed": a titled person right after a resolved possessive pronoun is
     affiliated with the pronoun's actor (the possessor), as after "Kenya's" or "the Pentagon"."""
     owners = words.texts("possessive_determiners")
+    if not any(p.pronoun and s.text[p.span.start : p.span.end].lower() in owners for p in resolved):
+        return
     starts = {m.span.start: m for m in mentions if m.sentence == s.sentence.index and not m.pronoun}
     tokens = s.sentence.tokens
     for p in resolved:
