@@ -243,7 +243,7 @@ def _named(s: SentenceView, words: ActorWords, registry: _Registry, taken: list[
     ]
     described = {extra.name_end for _, extra in appos}
     candidates = [c for c in candidates if not _describes(s, c, described, words)]
-    chosen = choose(candidates, taken, words)
+    chosen = [_homed(s, c, words, registry.home) for c in choose(candidates, taken, words)]
     for acr in list(acronyms(s, chosen)):  # an acronym defined in the text beats the gazetteer's reading
         chosen = [c for c in chosen if (c.start, c.end) != (acr.start, acr.end)]
         if not any(taken[acr.start : acr.end]) or acr.end - acr.start == 1:
@@ -266,6 +266,18 @@ def _named(s: SentenceView, words: ActorWords, registry: _Registry, taken: list[
         if key is not None and registry.drafts[key].type == "person":
             registry.enrich(key, extra)
     return found
+
+
+def _homed(s: SentenceView, cand: Candidate, words: ActorWords, home: GazetteerEntry | None) -> Candidate:
+    """ "the Interior Ministry said" in a datelined report is the dateline country's ministry: an
+    ownerless state body (head noun of a state sector) takes the home country, unless a place or owner
+    follows ("the Defense Ministry in Moscow")."""
+    spec = cand.spec
+    if home is None or spec.rule != "actors.org.head_noun" or spec.country or spec.affiliation:
+        return cand
+    if spec.sector not in words.texts("state_sectors") or _owner_follows(s, cand.end, words):
+        return cand
+    return replace(cand, spec=replace(spec, country=home.country))
 
 
 def _describes(s: SentenceView, cand: Candidate, name_ends: set[int], words: ActorWords) -> bool:

@@ -526,3 +526,16 @@ def test_a_possessive_name_before_office_opens_the_organization() -> None:
     office = actor_named(found, "Ombudsman's Office")
     assert office.type == "organization"
     assert surfaces(found, text, office, pronoun=True) == ["it"]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("LIMA, Peru (Reuters) - The Interior Ministry said 40 people were detained.", "PER"),
+        ("KYIV, Ukraine (AP) — The Defense Ministry in Moscow said it downed drones.", None),
+        ("The Interior Ministry said 40 people were detained.", None),
+    ],
+)
+def test_an_ownerless_state_body_belongs_to_the_dateline_country(text: str, country: str | None) -> None:
+    found = mentions_of(text)
+    assert next(a for a in found.actors if a.type == "organization").country == country
