@@ -533,11 +533,15 @@ def leader_governments(s: SentenceView, words: ActorWords) -> Iterator[Candidate
         if unit.cat not in _NAMES or s.units[u - 1].text.lower() not in words.texts("definite_articles"):
             continue
         head = s.units[u + 1]
-        if head.text not in nouns:  # lower case only: "the Netanyahu Government" is rare, "Sinn Fein Government" a name
+        if (
+            head.text not in nouns
+        ):  # lower case only: "the Netanyahu Government" is rare, "Sinn Fein Government" a name
             continue
         country = unit.entry.country if isinstance(unit.entry, GazetteerEntry) else None
         name = s.surface(unit.start, head.end)
-        spec = Spec("organization", name, "actors.org.leader_government", country=country, sector="government")
+        spec = Spec(
+            "organization", name, "actors.org.leader_government", country=country, sector="government"
+        )
         yield Candidate(unit.start, head.end, spec)
 
 
@@ -701,7 +705,9 @@ def _acts(s: SentenceView, verb: int, words: ActorWords) -> bool:
     following = s.texts[verb].lower() if verb < len(s.texts) else ""
     endings = tuple(words.texts("head_follower_endings") | words.texts("acting_endings"))
     acts = following in words.texts("acting_followers") or (
-        following.endswith(endings) and following.isalpha() and following not in words.texts("non_acting_words")
+        following.endswith(endings)
+        and following.isalpha()
+        and following not in words.texts("non_acting_words")
     )
     if not acts or _speech_cue(s, verb, words):
         return False
@@ -751,7 +757,9 @@ def _bare_noun(s: SentenceView, tok: int, noun: WordEntry, words: ActorWords) ->
             return False
     prev = s.texts[tok - 1] if tok > 0 else ""
     if tok > 1 and (is_capitalized(prev) or prev in words.texts("closing_brackets")):
-        return False  # "Montenegro Municipality Association (AKK) officials": an owner's group, not a bare one
+        return (
+            False  # "Montenegro Municipality Association (AKK) officials": an owner's group, not a bare one
+        )
     return prev.lower() not in words.texts("possessive_markers")
 
 

@@ -23,12 +23,12 @@ from .actors import (
     SentenceView,
     Spec,
     acronyms,
-    bare_groups,
-    entry_spec,
     appositions,
     bare_acronyms,
+    bare_groups,
     bare_names,
     demonym_groups,
+    entry_spec,
     gazetteer_actors,
     head_noun_orgs,
     leader_governments,
@@ -43,10 +43,10 @@ from .model import (
     Actor,
     ActorMention,
     ActorType,
+    Dateline,
     Mentions,
     QuantityMention,
     RuleRef,
-    Dateline,
     Segments,
     Sentence,
     TimeMention,
@@ -133,7 +133,9 @@ class _Registry:
     def _owned_group(self, noun: str) -> str | None:
         """ "the police" after "Kenyan police": a bare group noun is the latest group it heads."""
         for draft in reversed(list(self.drafts.values())):
-            if draft.type == "group" and (draft.name.lower() == noun or draft.name.lower().endswith(" " + noun)):
+            if draft.type == "group" and (
+                draft.name.lower() == noun or draft.name.lower().endswith(" " + noun)
+            ):
                 return draft.key
         return None
 
@@ -510,7 +512,9 @@ def _pronoun(
     if _plural(entry):
         key = _plural_antecedent(earlier, start, since, registry, fits, _joins(words, s))
     else:
-        key = _singular_antecedent(earlier, start, since, fits, _joins(words, s), words.texts("oblique_markers"))
+        key = _singular_antecedent(
+            earlier, start, since, fits, _joins(words, s), words.texts("oblique_markers")
+        )
     return _mention(s, unit, key, "actors.coref.pronoun", words, pronoun=True) if key else None
 
 
