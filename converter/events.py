@@ -449,10 +449,13 @@ def build_candidate(
         return None
     participants = match_participants(tokens, match.captures)
     source = match.captures.get("source")
-    if source is not None and source[1] <= trigger[0] and voice.is_passive(tokens, trigger[0]):
+    passive = source is not None and source[1] <= trigger[0] and voice.is_passive(tokens, trigger[0])
+    if passive:
         participants = passive_roles(participants)
-    if governors is not None and "source" not in match.captures:
+    if governors is not None and source is None:
         participants = with_clause_subject(tokens, trigger[0], participants, voice, governors.openers)
+    elif governors is not None and source is not None and not passive and 1 < source[0] < trigger[0]:
+        participants = reduced_relative_subject(tokens, source[0], participants, voice, governors.openers)
     cue, negated = find_cue(tokens, trigger[0], cues)
     modality: Modality = cue.modality if cue else (NEGATED if negated else ASSERTED)
     if modality in (ASSERTED, NEGATED) and governors is not None:
@@ -515,6 +518,11 @@ def sentence_subject(tokens: Sequence[Token], openers: frozenset[str], stop: int
     "and"/"or" (``openers`` holds the connectives), and it must be followed by a word (its verb),
     not by a possessive or another noun phrase.
     """
+    return subject_phrase(tokens, openers, stop)[0]
+
+
+def subject_phrase(tokens: Sequence[Token], openers: frozenset[str], stop: int) -> tuple[tuple[Participant, ...], int]:
+    """:func:`sentence_subject` and the index of the word after it (``stop`` when there is none)."""
     index = 0
     while index < stop and (tokens[index].kind in ("time", "punct") or tokens[index].lower in openers):
         index += 1
@@ -527,8 +535,30 @@ def sentence_subject(tokens: Sequence[Token], openers: frozenset[str], stop: int
                 and tokens[index + 1].kind == "actor":
             index += 1
     if not found or index >= stop or tokens[index].kind != "word" or tokens[index].text[0] in "'’":
-        return ()
-    return tuple(found)
+        return (), stop
+    return tuple(found), index
+
+
+def reduced_relative_subject(
+    tokens: Sequence[Token],
+    source_start: int,
+    participants: tuple[Participant, ...],
+    voice: Voice,
+    openers: frozenset[str],
+) -> tuple[Participant, ...]:
+    """Replace a source that sits inside a participle phrase by the subject that phrase modifies.
+
+    "Protesters demanding the resignation of President X blocked roads": X is the object of
+    "demanding", not the one who blocked; the sentence subject followed directly by an -ing word
+    (``active_suffixes``) and no punctuation up to the captured source is the real source.
+    """
+    subject, after = subject_phrase(tokens, openers, source_start)
+    if not subject or after >= source_start or any(t.kind == "punct" for t in tokens[after:source_start]):
+        return participants
+    if not any(tokens[after].lower.endswith(suffix) for suffix in voice.active_suffixes):
+        return participants
+    kept = tuple(p for p in participants if p.role != "source" and p.actor not in {s.actor for s in subject})
+    return tuple(sorted((*subject, *kept), key=lambda p: ROLES.index(p.role)))
 
 
 def ultimatum_after(tokens: Sequence[Token], trigger_end: int, ultimatums: Iterable[tuple[str, ...]]) -> bool:

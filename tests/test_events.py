@@ -378,6 +378,13 @@ def test_a_while_clause_with_its_own_subject_is_not_governed_by_the_earlier_repo
     assert [(e.type, e.modality) for e, _ in found if e.type == "SANCTION"] == [("SANCTION", "reported")]
 
 
+def test_a_source_inside_a_participle_phrase_yields_to_the_subject_it_modifies(pipeline) -> None:
+    found = pipeline("Protesters demanding the resignation of President Dina Boluarte blocked roads in Puno.")
+    assert [roles.get("source") for e, roles in found if e.type == "PROTEST"] == ["Protesters"]
+    found = pipeline("Protesters demanding the resignation of President Dina Boluarte were attacked by police.")
+    assert all(roles.get("source") != "Protesters" for e, roles in found if e.type == "ASSAULT"), found
+
+
 def test_blocking_a_road_is_no_rejection(pipeline) -> None:
     assert "REJECT" not in {e.type for e, _ in pipeline("Farmers blocked the highway with tractors.")}
 
