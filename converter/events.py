@@ -141,6 +141,9 @@ OPENERS_LIST = "discourse_openers"
 PASSIVE_SPEECH_LIST = "passive_auxiliaries"
 """Word list of words before a reporting verb that make it no speech act ("is reported to")."""
 
+PLACE_LIST = "place_modifiers"
+"""Word list (rules/lexicon/event_words.yaml) of prepositions by which a place modifies an actor."""
+
 CONTRAST_LIST = "contrast_clauses"
 """Word list of conjunctions ("while") that, after a comma and before a subject, open an independent clause."""
 
@@ -204,6 +207,7 @@ class Governors:
     speakers_by_first: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     ultimatums: frozenset[tuple[str, ...]] = frozenset()
     contrasts: frozenset[str] = frozenset()  # ", while <subject> …" opens a clause no earlier verb governs
+    places: frozenset[str] = frozenset()  # "Police in Bangladesh": prepositions of a place modifying an actor
     subject_starts: frozenset[str] = frozenset()
 
 
@@ -329,6 +333,7 @@ def load_governors(wordlists: Mapping[str, Any]) -> Governors:
         openers=word_set(wordlists, OPENERS_LIST),
         passive=word_set(wordlists, PASSIVE_SPEECH_LIST),
         contrasts=word_set(wordlists, CONTRAST_LIST),
+        places=word_set(wordlists, PLACE_LIST),
         subject_starts=word_set(wordlists, SUBJECT_STARTS_LIST),
     )
 
@@ -447,7 +452,7 @@ def build_candidate(
     trigger = trigger_range(tokens, match)
     if trigger is None:
         return None
-    participants = match_participants(tokens, match.captures)
+    participants = match_participants(tokens, match.captures, governors.places if governors else frozenset())
     source = match.captures.get("source")
     passive = source is not None and source[1] <= trigger[0] and voice.is_passive(tokens, trigger[0])
     if passive:
@@ -643,7 +648,19 @@ def possessive_head(tokens: Sequence[Token], index: int) -> int:
     return index
 
 
-def match_participants(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]]) -> tuple[Participant, ...]:
+def located_head(tokens: Sequence[Token], index: int, places: frozenset[str]) -> int:
+    """The token of the actor a place phrase modifies ("Police in Bangladesh" → Police), else ``index``.
+
+    A source capture may start at the place; the head noun before the preposition is who acted.
+    """
+    if index >= 2 and tokens[index - 1].lower in places and tokens[index - 2].kind == "actor" \
+            and isinstance(tokens[index - 2].ref, ActorMention):
+        return index - 2
+    return index
+
+
+def match_participants(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]],
+                       places: frozenset[str] = frozenset()) -> tuple[Participant, ...]:
     """One Participant per actor token inside each role capture ("A, B and C" gives three); a possessor
     stands for its head ("Mali 's army launched" → the army)."""
     participants: list[Participant] = []
@@ -653,7 +670,10 @@ def match_participants(tokens: Sequence[Token], captures: Mapping[str, tuple[int
         start, end = captures[role]
         seen: set[str] = set()
         for index in range(start, end):
-            token = tokens[possessive_head(tokens, index)] if tokens[index].kind == "actor" else tokens[index]
+            head = possessive_head(tokens, index) if tokens[index].kind == "actor" else index
+            if role == "source" and index == start:
+                head = located_head(tokens, head, places)
+            token = tokens[head]
             mention = token.ref
             if token.kind != "actor" or not isinstance(mention, ActorMention) or mention.actor in seen:
                 continue

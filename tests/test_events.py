@@ -385,6 +385,13 @@ def test_a_source_inside_a_participle_phrase_yields_to_the_subject_it_modifies(p
     assert all(roles.get("source") != "Protesters" for e, roles in found if e.type == "ASSAULT"), found
 
 
+def test_a_place_after_the_source_does_not_replace_it(pipeline) -> None:
+    found = pipeline("Police in Bangladesh fired rubber bullets at striking garment workers.")
+    assert [roles.get("source") for e, roles in found if e.type == "ASSAULT"] == ["Police"]
+    found = pipeline("On Monday in Geneva, Iran rejected the proposal.")
+    assert [roles.get("source") for e, roles in found if e.type == "REJECT"] == ["Iran"]
+
+
 def test_blocking_a_road_is_no_rejection(pipeline) -> None:
     assert "REJECT" not in {e.type for e, _ in pipeline("Farmers blocked the highway with tractors.")}
 
