@@ -253,6 +253,7 @@ def convert_all(
     window: deque[Future[Outcome] | Outcome] = deque()
     if warm_up is None and convert_one is convert_record:
         warm_up = _warm_worker
+        _preload_in_parent()
     with ProcessPoolExecutor(max_workers=jobs, initializer=warm_up) as pool:
         try:
             for item in items:
@@ -264,6 +265,20 @@ def convert_all(
         except (KeyboardInterrupt, GeneratorExit):
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _preload_in_parent() -> None:
+    """Load the rules once before the pool starts: forked workers then share them instead of each
+    spending half a second loading its own copy (on platforms that spawn, workers still load their own)."""
+    import gc
+
+    from converter.pipeline import default_ruleset
+
+    try:
+        default_ruleset()
+    except Exception:  # noqa: BLE001 - the same error is reported with each record it affects
+        return
+    gc.freeze()  # shared pages stay shared: the collector does not touch (and copy) the loaded rules
 
 
 def _bad_outcome(bad: BadRecord) -> Outcome:
