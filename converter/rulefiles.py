@@ -95,6 +95,9 @@ def _pointer(path: JsonPath) -> str:
     return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in path) if path else ""
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _build(loader: _Loader, node: yaml.Node, path: JsonPath, positions: dict[JsonPath, Position],
            source: str) -> Any:
     """Construct the value of ``node`` and record the position of it and of everything inside it."""
@@ -106,7 +109,8 @@ def _build(loader: _Loader, node: yaml.Node, path: JsonPath, positions: dict[Jso
         loader.flatten_mapping(node)
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            plain = isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR_TAG
+            key = key_node.value if plain else loader.construct_object(key_node, deep=True)
             if isinstance(key, (list, dict)):
                 raise _located(source, key_node, "a mapping key must be a plain value")
             if key in out:
@@ -115,6 +119,8 @@ def _build(loader: _Loader, node: yaml.Node, path: JsonPath, positions: dict[Jso
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, (*path, i), positions, source) for i, item in enumerate(node.value)]
+    if node.tag == _STR_TAG:  # the common case, without the generic constructor's per-node bookkeeping
+        return node.value
     return loader.construct_object(node, deep=True)
 
 
