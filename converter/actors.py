@@ -701,7 +701,8 @@ def bare_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
 
 
 def _acts(s: SentenceView, verb: int, words: ActorWords) -> bool:
-    """True when token ``verb`` is a verb-like word in the active voice and no speech cue."""
+    """True when token ``verb`` is a verb-like word in the active voice ("officials said" speaks, so it acts:
+    the group is the claim's speaker)."""
     following = s.texts[verb].lower() if verb < len(s.texts) else ""
     endings = tuple(words.texts("head_follower_endings") | words.texts("acting_endings"))
     acts = following in words.texts("acting_followers") or (
@@ -709,7 +710,7 @@ def _acts(s: SentenceView, verb: int, words: ActorWords) -> bool:
         and following.isalpha()
         and following not in words.texts("non_acting_words")
     )
-    if not acts or _speech_cue(s, verb, words):
+    if not acts:
         return False
     return not (verb + 1 < len(s.texts) and s.texts[verb + 1].lower() in words.texts("passive_agents"))
 
@@ -734,14 +735,6 @@ def _place_country(s: SentenceView, start: int, end: int) -> str | None:
         if start <= unit.start < end and isinstance(unit.entry, GazetteerEntry) and unit.entry.country:
             return unit.entry.country
     return None
-
-
-def _speech_cue(s: SentenceView, tok: int, words: ActorWords) -> bool:
-    """ "officials said", "experts expressed fears": an unnamed group that only speaks is the claims
-    stage's (its ``@group_speakers`` rules keep such speakers null), so it makes no actor here."""
-    return tok < len(s.texts) and any(
-        words.match(name, s.texts, tok) is not None for name in ("reporting_verbs", "concern_verbs")
-    )
 
 
 def _bare_noun(s: SentenceView, tok: int, noun: WordEntry, words: ActorWords) -> bool:

@@ -219,6 +219,8 @@ class Context:
     index: Any = field(default=None, compare=False, repr=False)
     #: Keys of the article's person actors: a named person heading a speaker phrase is the speaker.
     people: frozenset[str] = frozenset()
+    #: Keys of the article's group actors ("officials said") and of its places ("Officials in Kyiv said").
+    speaking: SpeakingGroups = field(default_factory=lambda: SpeakingGroups())
 
     def runnable(self, tokens: Sequence[Token], quotes: bool) -> Iterable[tuple[tuple[int, int], Any]]:
         """The quote rules (``quotes``) or the other rules, in precedence order, that can match ``tokens``.
@@ -239,6 +241,15 @@ def window_tokens(segments: Segments, table: TokenTable, sentences: Sequence[Sen
 
 
 # --------------------------------------------------------------------------- candidates
+
+
+@dataclass(frozen=True)
+class SpeakingGroups:
+    """Which actors a ``group`` capture may hand the claim to: the article's group actors, and the places
+    that must never speak in a group's stead ("Officials in Kyiv said": the officials spoke, not Kyiv)."""
+
+    groups: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -268,7 +279,8 @@ def capture_span(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]
 
 
 def speaker_of(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]],
-               people: frozenset[str] = frozenset()) -> ActorMention | None:
+               people: frozenset[str] = frozenset(),
+               speaking: SpeakingGroups | None = None) -> ActorMention | None:
     """The first actor mention inside the ``speaker`` capture (a coordination speaks through its head).
 
     A rule may capture the whole noun phrase before the verb as ``speaker_phrase``; a named person in it
@@ -282,9 +294,28 @@ def speaker_of(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]],
         if named:
             return named[-1]
     start, end = captures.get("speaker", (0, 0))
+    speaker = None
     for index in range(start, end):
         token = tokens[possessive_head(tokens, index)]
         if tokens[index].kind == "actor" and isinstance(token.ref, ActorMention):
+            speaker = token.ref
+            break
+    group = group_speaker(tokens, captures, speaking or SpeakingGroups())
+    if group is not None and (speaker is None or speaker.actor in (speaking or SpeakingGroups()).places):
+        return group
+    return speaker
+
+
+def group_speaker(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]],
+                  speaking: SpeakingGroups) -> ActorMention | None:
+    """The group actor the ``group`` capture stands on ("analysts say", "Western officials told"), if any.
+
+    The actors stage makes an unnamed group an actor only when it acts in the sentence, so a group capture
+    that is one of its mentions is a real speaker; a vague one ("sources said") is no actor and stays null.
+    """
+    start, end = captures.get("group", (0, 0))
+    for token in tokens[start:end]:
+        if token.kind == "actor" and isinstance(token.ref, ActorMention) and token.ref.actor in speaking.groups:
             return token.ref
     return None
 
@@ -389,7 +420,8 @@ def claim_kind(rule: Any, tokens: Sequence[Token], start: int, end: int) -> Clai
 
 
 def build_candidate(rule: Any, rank: tuple[int, int], tokens: Sequence[Token], match: Any,
-                    text: str, lists: Lists, people: frozenset[str] = frozenset()) -> Candidate | None:
+                    text: str, lists: Lists, people: frozenset[str] = frozenset(),
+                    speaking: SpeakingGroups | None = None) -> Candidate | None:
     """Turn one pattern match into a candidate claim, or None when a filter rejects it."""
     captures = match.captures
     if is_negated(tokens, captures, lists) or is_passive(tokens, captures, lists):
@@ -400,7 +432,7 @@ def build_candidate(rule: Any, rank: tuple[int, int], tokens: Sequence[Token], m
     content = content_span(tokens, *bounds, text)
     if content.end <= content.start:
         return None
-    mention = speaker_of(tokens, captures, people)
+    mention = speaker_of(tokens, captures, people, speaking)
     claim = Claim(
         kind=claim_kind(rule, tokens, *bounds),
         content=content,
@@ -437,7 +469,8 @@ def sentence_candidates(ctx: Context) -> list[Candidate]:
         tokens = window_tokens(ctx.segments, ctx.table, (sentence,))
         for rank, rule in ctx.runnable(tokens, quotes=False):
             for match in rule.pattern.find_all(tokens, mentions=ctx.mentions):
-                candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists, ctx.people)
+                candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists, ctx.people,
+                                            ctx.speaking)
                 if candidate is not None:
                     found.append(candidate)
     return found
@@ -493,7 +526,8 @@ def quote_matches(ctx: Context, tokens: Sequence[Token]) -> Iterable[tuple[Candi
     """Every quote-rule match whose content is a quote, with the character offset where it ends."""
     for rank, rule in ctx.runnable(tokens, quotes=True):
         for match in rule.pattern.find_all(tokens, mentions=ctx.mentions):
-            candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists, ctx.people)
+            candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists, ctx.people,
+                                        ctx.speaking)
             if candidate is not None and candidate.quote is not None:
                 yield candidate, tokens[match.end - 1].span.end
 
@@ -697,7 +731,9 @@ def attribute_claims(segments: Segments, mentions: Mentions, events: tuple[Event
     lists = cached_lists(getattr(lexicon, "wordlists", {}) or {})
     ctx = Context(segments, mentions, token_table(segments, mentions), lists, ranked_rules(ruleset),
                   index=getattr(ruleset, "claim_index", None),
-                  people=frozenset(a.key for a in mentions.actors if a.type == "person"))
+                  people=frozenset(a.key for a in mentions.actors if a.type == "person"),
+                  speaking=SpeakingGroups(frozenset(a.key for a in mentions.actors if a.type == "group"),
+                                          frozenset(a.key for a in mentions.actors if a.type == "location")))
     candidates = quote_candidates(ctx) + sentence_candidates(ctx)
     orphans = [c for c in candidates if is_orphan(c)]
     kept = leftover_quotes(segments, resolve(c for c in candidates if not is_orphan(c)), orphans)

@@ -487,13 +487,25 @@ def test_a_bare_group_mention_is_the_noun_alone_so_the_quantity_keeps_its_span()
     [
         "Protesters killed by the army were buried on Sunday.",
         "Police tape sealed off the square.",
-        "Officials said the talks failed.",
+        "People said the water was rising.",
         "Troops loyal to the general were seen in the capital.",
     ],
 )
 def test_a_group_noun_that_does_not_act_makes_no_bare_group(text: str) -> None:
     found = mentions_of(text)
     assert not [m for m in found.actor_mentions if m.rule and m.rule.id == "actors.group.bare"]
+
+
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [("Officials said the talks failed.", "Officials"), ("The vote is set for Friday, diplomats said.", "diplomats"),
+     ("Analysts say the economy will shrink.", "Analysts")],
+)
+def test_a_speaking_group_is_a_bare_group_actor(text: str, noun: str) -> None:
+    """A group that speaks acts: it becomes an actor so the claims stage can make it the speaker."""
+    found = mentions_of(text)
+    bare = [m.span.slice(text) for m in found.actor_mentions if m.rule and m.rule.id == "actors.group.bare"]
+    assert bare == [noun]
 
 
 def test_the_police_joins_the_owned_group_named_before() -> None:
