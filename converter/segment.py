@@ -151,16 +151,17 @@ def _keeps_period(text: str, word: str, dot_at: int, abbreviations: Abbreviation
 def tokenize(text: str, start: int, end: int, abbreviations: Abbreviations) -> list[Raw]:
     """Tokens of ``text[start:end]`` with absolute offsets; abbreviations keep their period."""
     raws: list[Raw] = []
+    append = raws.append  # the loop runs once per token of the article: keep it to local look-ups
+    kinds = _KIND_OF_GROUP
     for match in _TOKEN_RE.finditer(text, start, end):
-        s, e = match.span()
-        kind = _KIND_OF_GROUP[match.lastgroup or "punct"]
         token_text = match.group()
         if token_text == "." and raws:
+            s, e = match.span()
             ps, pe, pkind, ptext = raws[-1]
             if pe == s and pkind == "word" and _keeps_period(text, ptext, s, abbreviations):
                 raws[-1] = (ps, e, "word", ptext + ".")
                 continue
-        raws.append((s, e, kind, token_text))
+        append((*match.span(), kinds[match.lastgroup or "punct"], token_text))
     return raws
 
 
@@ -236,7 +237,11 @@ def _sentence_breaks(raws: list[Raw], scan: _QuoteScan, abbreviations: Abbreviat
     n = len(raws)
     i = 0
     while i < n:
-        strength = _ending_strength(raws[i], abbreviations)
+        raw = raws[i]
+        if raw[2] != "punct" and raw[3][-1] != ".":  # most tokens: a word or number without a period
+            i += 1
+            continue
+        strength = _ending_strength(raw, abbreviations)
         if strength is None:
             i += 1
             continue
@@ -279,9 +284,15 @@ def _make_token(start: int, end: int, kind: str, text: str) -> Token:
     (same fields, eq and hash) about twice as fast. tests/test_segment.py compares it with ``Token(...)``.
     """
     span = _new(Span)
-    span.__dict__.update(start=start, end=end)
+    fields = span.__dict__
+    fields["start"] = start
+    fields["end"] = end
     token = _new(Token)
-    token.__dict__.update(span=span, text=text, kind=kind, ref=None)
+    fields = token.__dict__
+    fields["span"] = span
+    fields["text"] = text
+    fields["kind"] = kind
+    fields["ref"] = None
     return token
 
 
