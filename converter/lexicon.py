@@ -162,6 +162,12 @@ def _key(token: str) -> str:
     return "the" if token == "The" or token == "THE" else token
 
 
+def _lower_key(token: str) -> str:
+    """``_key(token).lower()`` in one step, for case-insensitive word lists (the capitalized article
+    needs no special case once everything is lower case)."""
+    return token.replace("’", "'").lower() if "’" in token else token.lower()
+
+
 # --------------------------------------------------------------------------- gazetteer
 
 
@@ -366,7 +372,7 @@ class WordList:
 
     def lookup(self, tokens: Sequence[str]) -> WordEntry | None:
         """Return the entry whose tokens equal ``tokens`` (any case), or None."""
-        return self._index.get(tuple(_key(t).lower() for t in tokens))  # type: ignore[attr-defined]
+        return self._index.get(tuple([_lower_key(t) for t in tokens]))  # type: ignore[attr-defined]
 
     def contains_phrase(self, tokens: Sequence[str]) -> bool:
         """True when ``tokens`` (any case) is exactly one entry of this list."""
@@ -374,11 +380,13 @@ class WordList:
 
     def match_at(self, tokens: Sequence[str], i: int) -> WordEntry | None:
         """Return the longest entry that starts at token ``i``, or None."""
-        lengths = self._lengths.get(_key(tokens[i]).lower())  # type: ignore[attr-defined]
+        lengths = self._lengths.get(_lower_key(tokens[i]))  # type: ignore[attr-defined]
         if lengths is None:
             return None
+        window = [_lower_key(t) for t in tokens[i : i + lengths[0]]]  # keyed once, longest first
+        index = self._index  # type: ignore[attr-defined]
         for n in lengths:
-            entry = self.lookup(tokens[i : i + n]) if i + n <= len(tokens) else None
+            entry = index.get(tuple(window[:n])) if n <= len(window) else None
             if entry is not None:
                 return entry
         return None
