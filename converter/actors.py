@@ -845,12 +845,13 @@ def place_heads(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
 
 
 def locatives(s: SentenceView, words: ActorWords, known: Known) -> Iterator[Candidate]:
-    """``actors.location.locative``: a capital or unknown name right after "in"/"near"... is a place."""
+    """``actors.location.locative``: a capital or unknown name right after "in"/"near"..., or after a motion
+    verb and its preposition ("travel to Cairo"), is a place (a capital keeps its country)."""
     preps = words.texts("locative_prepositions")
     for u, unit in enumerate(s.units[1:], start=1):
         if unit.cat not in ("COUNTRY", "NAME"):
             continue
-        motion = unit.cat == "NAME" and _after_motion(s.units, u, words)
+        motion = _after_motion(s.units, u, words)
         if s.units[u - 1].text.lower() not in preps and not motion:
             continue
         if unit.cat == "COUNTRY" and unit.form == "metonym" and isinstance(unit.entry, GazetteerEntry):
@@ -871,9 +872,9 @@ def locatives(s: SentenceView, words: ActorWords, known: Known) -> Iterator[Cand
 
 def _after_motion(units: Sequence[Unit], u: int, words: ActorWords) -> bool:
     """ "travel to Kherson", "flew to Bakhmut", "left for Goma": a motion verb and its directional
-    preposition make the next unknown name a destination (a place), though "to" alone does not ("said
-    to Smith"). A capital there ("travel to Cairo") still stands for its country: the events stage's
-    ``consult.travel_to`` takes the host country as its target and accepts no location yet."""
+    preposition make the next unknown name or capital a destination (a place), though "to" alone does
+    not ("said to Smith"). A capital there ("travel to Cairo") is where one goes, not the government that
+    acts; ``events.consult.travel_to`` takes such a place as the visit's target."""
     return (
         u >= 2
         and units[u - 1].text.lower() in words.texts("motion_prepositions")

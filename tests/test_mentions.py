@@ -551,3 +551,19 @@ def test_a_possessive_name_before_office_opens_the_organization() -> None:
 def test_an_ownerless_state_body_belongs_to_the_dateline_country(text: str, country: str | None) -> None:
     found = mentions_of(text)
     assert next(a for a in found.actors if a.type == "organization").country == country
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "country"),
+    [("The minister will travel to Cairo next week.", "Cairo", "EGY"),
+     ("Blinken flew to Nairobi on Monday.", "Nairobi", "KEN")],
+)
+def test_a_capital_after_a_motion_verb_is_a_place_that_keeps_its_country(text: str, place: str, country: str) -> None:
+    found = mentions_of(text)
+    actor = next(a for a in found.actors if a.name == place)
+    assert (actor.type, actor.country) == ("location", country)
+
+
+def test_a_capital_that_acts_still_stands_for_its_country() -> None:
+    found = mentions_of("Cairo said the talks would resume.")
+    assert [a.type for a in found.actors if a.country == "EGY"] == ["country"]
