@@ -113,16 +113,18 @@ class RuleIndex(Generic[R]):
             for feature in clause or ():
                 by_feature.setdefault(feature, []).append(i)
         self.by_feature = {f: tuple(ix) for f, ix in by_feature.items()}
+        #: every feature some rule is filed under (a sentence's other features reach no rule)
+        self.features = frozenset(self.by_feature)
         self.always = tuple(always)
 
     def positions(self, tokens: Sequence[Token]) -> list[int]:
         """Indices (into :attr:`rules`, ascending) of the rules worth running on ``tokens``."""
         hits = set(self.always)
-        for feature in token_view(tokens).features:
-            found = self.by_feature.get(feature)
-            if found:
-                hits.update(found)
-        return [i for i in sorted(hits) if self.rules[i].pattern.worth_running(tokens)]
+        by_feature = self.by_feature
+        for feature in token_view(tokens).features & self.features:  # set intersection: C speed
+            hits.update(by_feature[feature])
+        rules = self.rules
+        return [i for i in sorted(hits) if rules[i].pattern.worth_running(tokens)]
 
     def candidates(self, tokens: Sequence[Token]) -> list[R]:
         """The rules worth running on ``tokens``, in their original order (every rule that can match)."""
