@@ -309,11 +309,15 @@ def _coreferent(
     Found mentions are appended to ``earlier`` (the article's mentions so far, in reading order), so a
     pronoun can refer to a name resolved just before it.
     """
-    cues = words.texts("definite_articles") | words.texts("pronouns")
+    cues = _cues(words)
+    aliases = registry.aliases
     for u, unit in enumerate(s.units):
-        if unit.cat not in ("NAME", "WORD", "DET") and unit.text not in registry.aliases:
-            continue  # pronouns and articles are plain words or determiners
-        if unit.cat != "NAME" and unit.text.lower() not in cues and unit.text not in registry.aliases:
+        cat = unit.cat
+        if (
+            cat != "NAME"
+            and unit.text not in aliases
+            and (cat not in _CUE_CATEGORIES or unit.text.lower() not in cues)
+        ):
             continue  # cheap test first: most units are plain words no coreference rule looks at
         if any(taken[unit.start : unit.end]):
             continue
@@ -331,6 +335,16 @@ def _coreferent(
             for k in covered:
                 taken[k] = True
             earlier.append(mention)
+
+
+#: Unit categories a pronoun or an article has (names and acronyms given earlier are tested apart).
+_CUE_CATEGORIES = frozenset({"WORD", "DET"})
+
+
+@lru_cache(maxsize=8)
+def _cues(words: ActorWords) -> frozenset[str]:
+    """Words that can start a definite description or be a pronoun (built once per word set)."""
+    return words.texts("definite_articles") | words.texts("pronouns")
 
 
 def _short_name(s: SentenceView, unit: Unit, words: ActorWords, registry: _Registry) -> ActorMention | None:
