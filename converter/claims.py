@@ -219,7 +219,7 @@ class Context:
     index: Any = field(default=None, compare=False, repr=False)
     #: Keys of the article's person actors: a named person heading a speaker phrase is the speaker.
     people: frozenset[str] = frozenset()
-    #: Keys of the article's group actors ("officials said") and of its places ("Officials in Kyiv said").
+    #: Keys of the article's places, which never speak for a group ("Officials in Kyiv said").
     speaking: SpeakingGroups = field(default_factory=lambda: SpeakingGroups())
 
     def runnable(self, tokens: Sequence[Token], quotes: bool) -> Iterable[tuple[tuple[int, int], Any]]:
@@ -245,10 +245,9 @@ def window_tokens(segments: Segments, table: TokenTable, sentences: Sequence[Sen
 
 @dataclass(frozen=True)
 class SpeakingGroups:
-    """Which actors a ``group`` capture may hand the claim to: the article's group actors, and the places
-    that must never speak in a group's stead ("Officials in Kyiv said": the officials spoke, not Kyiv)."""
+    """The places of the article, which must never speak in a group's stead ("Officials in Kyiv said": the
+    officials spoke, not Kyiv); a group capture that is an actor mention hands the claim to that actor."""
 
-    groups: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
 
 
@@ -286,6 +285,8 @@ def speaker_of(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]],
     A rule may capture the whole noun phrase before the verb as ``speaker_phrase``; a named person in it
     (the last one: the head of "Kenyan government spokesman Isaac Mwaura") is who spoke, while the
     organization or the possessive before the title ("his spokesman X") only says whose spokesman.
+    A ``group`` capture that is an actor ("analysts say") speaks when no actor is captured as speaker,
+    or when the captured one is a place that only locates the group ("Officials in Kyiv said").
     """
     phrase = captures.get("speaker_phrase")
     if phrase is not None:
@@ -300,22 +301,25 @@ def speaker_of(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]],
         if tokens[index].kind == "actor" and isinstance(token.ref, ActorMention):
             speaker = token.ref
             break
-    group = group_speaker(tokens, captures, speaking or SpeakingGroups())
-    if group is not None and (speaker is None or speaker.actor in (speaking or SpeakingGroups()).places):
+    speaking = speaking or SpeakingGroups()
+    group = group_speaker(tokens, captures, speaking)
+    if group is not None and (speaker is None or speaker.actor in speaking.places):
         return group
     return speaker
 
 
 def group_speaker(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]],
                   speaking: SpeakingGroups) -> ActorMention | None:
-    """The group actor the ``group`` capture stands on ("analysts say", "Western officials told"), if any.
+    """The actor the ``group`` capture stands on ("analysts say", "the authorities said"), if any.
 
-    The actors stage makes an unnamed group an actor only when it acts in the sentence, so a group capture
-    that is one of its mentions is a real speaker; a vague one ("sources said") is no actor and stays null.
+    The actors stage makes an unnamed group an actor only when it acts in the sentence (or resolves it to
+    an institution), so a group capture that is one of its mentions is a real speaker; a vague one
+    ("sources said") is no actor and stays null. A place is never a group's voice.
     """
     start, end = captures.get("group", (0, 0))
     for token in tokens[start:end]:
-        if token.kind == "actor" and isinstance(token.ref, ActorMention) and token.ref.actor in speaking.groups:
+        if (token.kind == "actor" and isinstance(token.ref, ActorMention) and not token.ref.pronoun
+                and token.ref.actor not in speaking.places):
             return token.ref
     return None
 
@@ -732,8 +736,7 @@ def attribute_claims(segments: Segments, mentions: Mentions, events: tuple[Event
     ctx = Context(segments, mentions, token_table(segments, mentions), lists, ranked_rules(ruleset),
                   index=getattr(ruleset, "claim_index", None),
                   people=frozenset(a.key for a in mentions.actors if a.type == "person"),
-                  speaking=SpeakingGroups(frozenset(a.key for a in mentions.actors if a.type == "group"),
-                                          frozenset(a.key for a in mentions.actors if a.type == "location")))
+                  speaking=SpeakingGroups(frozenset(a.key for a in mentions.actors if a.type == "location")))
     candidates = quote_candidates(ctx) + sentence_candidates(ctx)
     orphans = [c for c in candidates if is_orphan(c)]
     kept = leftover_quotes(segments, resolve(c for c in candidates if not is_orphan(c)), orphans)
