@@ -321,10 +321,12 @@ def _coreferent(
             continue  # cheap test first: most units are plain words no coreference rule looks at
         if any(taken[unit.start : unit.end]):
             continue
-        mention = (
-            _short_name(s, unit, words, registry)
-            or _definite(s, u, words, registry, earlier)
-            or _pronoun(s, u, words, registry, earlier)
+        lower = unit.text.lower()
+        cue = lower in cues or lower.replace("’", "'") in cues  # else neither an article nor a pronoun
+        mention = _short_name(s, unit, words, registry) or (
+            (_definite(s, u, words, registry, earlier) or _pronoun(s, u, words, registry, earlier))
+            if cue
+            else None
         )
         if mention is None:
             continue
