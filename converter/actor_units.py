@@ -69,14 +69,24 @@ def build_units(
     title_firsts = first_words(words, "titles")
     titles = words.lists["titles"]
     gazetteer_firsts = lexicon.gazetteer.first_keys
+    plain = _plain_words(lexicon, words)
     n = len(texts)
     i = 0
     while i < n:
+        text = texts[i]
+        category = plain.get(text)
+        if category is not None:  # the common case: a word known to start no title and no name
+            units.append(_tuple_new(Unit, (category, i, i + 1, text, None, None)))
+            i += 1
+            continue
         key = keys[i]
-        title = titles.match_at(texts, i) if key.lower() in title_firsts else None
-        if title is None and key not in gazetteer_firsts:  # the common case, without a lookup
-            text = texts[i]
-            units.append(_tuple_new(Unit, (_word_category(text, words), i, i + 1, text, None, None)))
+        title_first = key.lower() in title_firsts
+        title = titles.match_at(texts, i) if title_first else None
+        if title is None and key not in gazetteer_firsts:
+            category = _word_category(text, words)
+            if not title_first and len(plain) < _PLAIN_MAX:
+                plain[text] = category
+            units.append(_tuple_new(Unit, (category, i, i + 1, text, None, None)))
             i += 1
             continue
         after_title = bool(units) and units[-1].cat == "TITLE"
@@ -86,6 +96,24 @@ def build_units(
         units.append(unit)
         i = unit.end
     return units
+
+
+#: Per word set: word texts that start no title and no gazetteer form, with their category. Whether a
+#: word is plain depends on its text alone, so most tokens of an article cost one dict look-up.
+_PLAIN: dict[int, tuple[Lexicon, ActorWords, dict[str, str]]] = {}
+_PLAIN_MAX = 1 << 17
+
+
+def _plain_words(lexicon: Lexicon, words: ActorWords) -> dict[str, str]:
+    """The (growing) plain-word table of ``lexicon`` and ``words``, kept for the latest few pairs."""
+    cached = _PLAIN.get(id(words))
+    if cached is not None and cached[0] is lexicon and cached[1] is words:
+        return cached[2]
+    if len(_PLAIN) >= 8:
+        _PLAIN.clear()
+    table: dict[str, str] = {}
+    _PLAIN[id(words)] = (lexicon, words, table)  # the entry keeps both alive, so the id is not reused
+    return table
 
 
 #: ``Unit(...)`` without the generated ``__new__`` (an equal tuple, built about twice as fast): one is
