@@ -505,3 +505,93 @@ def test_match_keys_agrees_with_match_at_on_every_position(lex):
     keys = normalize_tokens(tokens)
     for i in range(len(tokens)):
         assert lex.gazetteer.match_keys(keys, i) == lex.gazetteer.match_at(tokens, i)
+
+
+# --------------------------------------------------------------------------- fast paths (speed work)
+
+_TRICKY_YAML = """\
+base: &base
+  sector: government
+  count: 3
+entries:
+  - id: a
+    <<: *base
+    names: [one, "two", 'three']
+    flag: true
+    word: no
+    nothing: null
+    when: 2024-11-05
+  - id: b
+    nested: {x: 1.5, y: [1, 2, {z: on}]}
+"""
+
+
+def _same_with_lines(a: object, b: object) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        assert isinstance(b, dict)
+        return (
+            a.keys() == b.keys()
+            and getattr(a, "line", None) == getattr(b, "line", None)
+            and all(_same_with_lines(a[k], b[k]) for k in a)
+        )
+    if isinstance(a, list):
+        assert isinstance(b, list)
+        return len(a) == len(b) and all(_same_with_lines(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def _reference_load(path: Path) -> object:
+    """What the loader built before the fast path: PyYAML's own constructor with the same loader."""
+    import yaml
+
+    from converter.lexicon import _LineLoader
+
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # _LineLoader is a SafeLoader
+
+
+def test_fast_yaml_construction_matches_pyyaml(tmp_path: Path) -> None:
+    tricky = tmp_path / "tricky.yaml"
+    tricky.write_text(_TRICKY_YAML, encoding="utf-8")
+    paths = [tricky, *sorted(default_lexicon_dir().glob("*.yaml"))]
+    for path in paths:
+        assert _same_with_lines(load_yaml_with_lines(path), _reference_load(path)), path
+    data = load_yaml_with_lines(tricky)
+    assert data["entries"][0]["sector"] == "government" and data["entries"][0]["word"] == "no"
+    assert data["entries"][0]["flag"] is True and data["entries"][0]["when"] == "2024-11-05"
+    assert data["entries"][1].line == 12
+
+
+def test_fast_yaml_rejects_unhashable_keys(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("? [a, b]\n: 1\n", encoding="utf-8")
+    with pytest.raises(RuleError) as err:
+        load_yaml_with_lines(bad)
+    assert err.value.location.line == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aAtThHeE’'İıΣς.-")), max_size=6))
+def test_lower_key_is_key_then_lower(token: str) -> None:
+    from converter.lexicon import _key, _lower_key
+
+    assert _lower_key(token) == _key(token).lower()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["The", "the", "Prime", "prime", "Minister", "minister", "of", "Foreign", "x"]),
+        max_size=6,
+    )
+)
+def test_wordlist_match_at_is_longest_lookup(lex: Lexicon, tokens: list[str]) -> None:
+    titles = lex.wordlist("titles")
+    for i in range(len(tokens)):
+        expected = None
+        for n in range(len(tokens) - i, 0, -1):
+            expected = titles.lookup(tokens[i : i + n])
+            if expected is not None:
+                break
+        assert titles.match_at(tokens, i) == expected
