@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from converter.model import (
@@ -263,19 +263,51 @@ def match_events_with_warnings(segments: Segments, mentions: Mentions, ruleset: 
     index = getattr(ruleset, "event_index", None)
     budgets: dict[str, Budget] = {}  # made on a rule's first run: most rules never run on an article
     events: list[Event] = []
+    hosts = host_countries(mentions)
     for sentence in segments.sentences:
         tokens = tuple(sentence_tokens(sentence, mentions))
         chosen = index.positions(tokens) if index is not None else None
         candidates = sentence_candidates(sentence, tokens, mentions, rules, lexicon.cues, lexicon.voice, budgets,
                                          lexicon.governors, chosen)
         kept = drop_governed(resolve_conflicts(candidates), tokens, lexicon.breaks)
-        events.extend(c.event for c in kept)
+        events.extend(with_host_country(c.event, hosts) for c in kept)
     stopped = [
         f"{rule_id}: step budget of {budget.limit} exceeded; matches after that point were skipped"
         for rule_id, budget in sorted(budgets.items())
         if budget.exceeded
     ]
     return EventResult(tuple(sorted(events, key=event_sort_key)), stopped)
+
+
+def host_countries(mentions: Mentions) -> dict[str, tuple[str, str]]:
+    """Per place actor with a known country that the article also names: (place key -> country key, code)."""
+    named = {m.actor for m in mentions.actor_mentions if not m.pronoun}
+    by_code = {a.country: a.key for a in mentions.actors if a.type == "country" and a.country and a.key in named}
+    return {
+        a.key: (by_code[a.country], a.country)
+        for a in mentions.actors
+        if a.type == "location" and a.country in by_code
+    }
+
+
+def with_host_country(event: Event, hosts: Mapping[str, tuple[str, str]]) -> Event:
+    """A place as target stands for its state, as PLOVER codes targets: "arrived in Beijing" has target
+    China and location Beijing. Only when the article names that state, so the target is a listed actor."""
+    targets = [p for p in event.participants if p.role == "target" and p.actor in hosts]
+    if not targets:
+        return event
+    taken = {p.actor for p in event.participants if p.role == "target"}
+    participants: list[Participant] = []
+    for participant in event.participants:
+        if participant in targets:
+            participants.append(Participant("location", participant.actor, participant.span))
+            country = hosts[participant.actor][0]
+            if country not in taken:
+                taken.add(country)
+                participants.append(Participant("target", country))
+        else:
+            participants.append(participant)
+    return replace(event, participants=tuple(participants))
 
 
 @dataclass(frozen=True)

@@ -540,3 +540,14 @@ def test_an_announced_act_with_an_ultimatum_is_a_threat(pipeline) -> None:
     found = pipeline("Nigeria will withdraw its troops from Chad unless the rebels disarm.")
     assert "THREATEN" in [e.type for e, _ in found]
     assert "THREATEN" not in [e.type for e, _ in pipeline("Nigeria will withdraw its troops from Chad.")]
+
+
+def test_a_place_target_stands_for_its_state_when_the_article_names_it() -> None:
+    from converter import convert
+
+    document = convert("Egypt and Jordan condemned the plan. The Turkish foreign minister arrived in Cairo on Monday.")
+    names = {a["id"]: a["name"] for a in document["actors"]}
+    visits = [e for e in document["events"] if e["type"] == "CONSULT"]
+    assert visits, document["events"]
+    roles = {(p["role"], names[p["actor_ref"]]) for p in visits[0]["participants"]}
+    assert ("target", "Egypt") in roles and ("location", "Cairo") in roles
