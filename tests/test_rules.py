@@ -303,3 +303,37 @@ def test_an_unknown_runner_fails_every_example(tmp_path):
     results = run_rule_examples(load_rules([tmp_path]), [path], convert=fake_convert)
     assert [r.status for r in results] == [FAIL]
     assert "unknown examples runner 'spelling'" in results[0].detail
+
+
+def _mutations(data: object) -> list[object]:
+    """``data`` with each value in turn replaced by something of another shape (mostly invalid)."""
+    import copy
+
+    found: list[object] = []
+
+    def walk(node: object, path: tuple[object, ...]) -> None:
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            for odd in (None, 7, True, "Bad Id!", [], {"zz": 1}):
+                changed = copy.deepcopy(data)
+                parent = changed
+                for step in path:
+                    parent = parent[step]  # type: ignore[index]
+                parent[key] = odd  # type: ignore[index]
+                found.append(changed)
+            walk(value, (*path, key))
+
+    walk(data, ())
+    return found
+
+
+def test_fast_schema_check_agrees_with_python_jsonschema() -> None:
+    """jsonschema-rs only decides validity at load time; it must never accept what the reference rejects."""
+    from converter.resources import data_path
+    from converter.rulefiles import _surely_valid, _validator, load_rule_file
+
+    for path in sorted((data_path("rules") / "events").glob("*.yaml"))[:3]:
+        data = load_rule_file(path).data
+        for variant in [data, *_mutations(data)[:400]]:
+            reference = next(iter(_validator().iter_errors(variant)), None) is None
+            assert _surely_valid(variant) == reference, path
