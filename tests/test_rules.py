@@ -337,3 +337,11 @@ def test_fast_schema_check_agrees_with_python_jsonschema() -> None:
         for variant in [data, *_mutations(data)[:400]]:
             reference = next(iter(_validator().iter_errors(variant)), None) is None
             assert _surely_valid(variant) == reference, path
+
+
+def test_fast_positions_equal_constructed_ones() -> None:
+    from converter.rulefiles import Position, _position
+
+    for style in (None, "'", "|"):
+        fast, slow = _position(3, 14, style), Position(3, 14, style)
+        assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
