@@ -235,7 +235,13 @@ class Context:
 
 
 def window_tokens(segments: Segments, table: TokenTable, sentences: Sequence[Sentence]) -> tuple[Token, ...]:
-    """Tokens of consecutive sentences, mentions and quotes collapsed (one stream across sentences)."""
+    """Tokens of consecutive sentences, mentions and quotes collapsed (one stream across sentences).
+
+    One sentence without quotes gives back the very tuple events ran on, so ``pattern.token_view``'s
+    per-tuple cache serves the claim rules too instead of building a second view of the same tokens.
+    """
+    if len(sentences) == 1:
+        return collapse_quotes(table[sentences[0].index], segments.quotes, segments.text)
     raw = [tok for sentence in sentences for tok in table[sentence.index]]
     return collapse_quotes(raw, segments.quotes, segments.text)
 
