@@ -1142,6 +1142,18 @@ class Reach:
             return False
         live = self.closure(0, start == 0, start == n)
         for i in range(start, n):
+            if not live:  # nothing in progress: only a match starting at the next token can revive it
+                if i + 1 == n:
+                    mask = end[0]
+                    if mask < 0:
+                        mask = end[0] = self.closure(0, False, True)
+                    live = mask
+                elif first is None or (norms[i + 1] in first or marks[i + 1] in first):
+                    mask = mid[0]
+                    if mask < 0:
+                        mask = mid[0] = self.closure(0, False, False)
+                    live = mask
+                continue
             if live & match:
                 return True
             word, kind = norms[i], kinds[i]
