@@ -529,7 +529,8 @@ def _pronoun(
         key = _plural_antecedent(earlier, start, since, registry, fits, _joins(words, s))
     else:
         key = _singular_antecedent(
-            earlier, start, since, fits, _joins(words, s), words.texts("oblique_markers")
+            earlier, start, since, fits, _joins(words, s), words.texts("oblique_markers"),
+            words.texts("definite_articles"),
         )
     return _mention(s, unit, key, "actors.coref.pronoun", words, pronoun=True) if key else None
 
@@ -557,6 +558,7 @@ def _singular_antecedent(
     fits: Callable[[str], bool],
     joins: tuple[frozenset[str], str],
     obliques: frozenset[str] = frozenset(),
+    articles: frozenset[str] = frozenset(),
 ) -> str | None:
     """ "he" after "Putin and Xi met": either may be meant, so a singular pronoun whose latest fitting
     antecedent is joined by "and"/"or" to another fitting actor stays unresolved (commas do not count:
@@ -569,7 +571,7 @@ def _singular_antecedent(
     if not window:
         return None
     latest = max(window, key=lambda m: m.span.start)
-    chosen = _subject(window, latest.sentence, joins[1], obliques) or latest
+    chosen = _subject(window, latest.sentence, joins[1], obliques, articles) or latest
     rivals = [m for m in window if m.sentence == chosen.sentence and m.actor != chosen.actor]
     return None if _coordinated(chosen, rivals, joins[1], joins[0], commas=False) else chosen.actor
 
@@ -579,7 +581,7 @@ def _subject(
     sentence: int,
     text: str,
     obliques: frozenset[str],
-    articles: frozenset[str] = frozenset({"the"}),
+    articles: frozenset[str],
 ) -> ActorMention | None:
     """The subject-like mention of ``sentence``: its first fitting mention that is not the object of a
     preposition ("In Kyiv, ...") nor an owner before 's ("Russia's ministry"). Readers take a pronoun
