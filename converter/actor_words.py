@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import Location, RuleError
-from .lexicon import Lexicon, WordEntry, WordList, load_yaml_with_lines, phrase_tokens
+from .lexicon import Lexicon, WordEntry, WordList, load_yaml_with_lines, parse_word_entry
 from .resources import data_path
 
 #: Word lists every recognizer needs; a missing one is a broken installation, reported by name.
@@ -149,17 +149,8 @@ def _file_lists(path: Path, doc: Mapping[str, Any]) -> Iterator[tuple[str, list[
 
 
 def _word(path: Path, item: Any) -> WordEntry:
-    """A list entry is a string or ``{text: ..., <attribute>: ...}`` (same shape as lexicon word lists)."""
-    if isinstance(item, str):
-        text, attrs = item, {}
-    elif isinstance(item, dict) and isinstance(item.get("text"), str):
-        text, attrs = item["text"], {k: v for k, v in item.items() if k != "text"}
-    else:
-        raise RuleError(
-            f"list entry must be a string or a mapping with `text`, got {item!r}", Location(str(path))
-        )
-    tokens = tuple(t.replace("’", "'").lower() for t in phrase_tokens(text))
-    return WordEntry(text, tokens, MappingProxyType(attrs))
+    """A list entry is a string or ``{text: ..., <attribute>: ...}``, read exactly as lexicon word lists are."""
+    return parse_word_entry(path, {}, item)
 
 
 def _file_rules(path: Path, doc: Mapping[str, Any]) -> Iterator[ActorRuleInfo]:

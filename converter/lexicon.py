@@ -575,11 +575,11 @@ def _parse_wordlists(path: Path, doc: Mapping[str, Any]) -> Iterator[tuple[str, 
         where = Location(str(path), _line_of(body) or _line_of(lists))
         if not isinstance(body, dict) or not isinstance(body.get("entries"), list):
             raise RuleError(f"word list {name!r} needs an `entries:` list", where)
-        items = [_parse_word(path, body, item) for item in body["entries"]]
+        items = [parse_word_entry(path, body, item) for item in body["entries"]]
         yield str(name), str(body.get("description", "")), items
 
 
-def _parse_word(path: Path, body: Mapping[str, Any], item: Any) -> WordEntry:
+def parse_word_entry(path: Path, body: Mapping[str, Any], item: Any) -> WordEntry:
     """A word-list entry is a string or a mapping ``{text: ..., <attribute>: ...}``."""
     if isinstance(item, str):
         text, attrs = item, {}

@@ -423,11 +423,7 @@ def _plural_antecedent(
     Moscow dismissed reports of North Korean troops. They ..."): the plural may mean the pair, and the
     model holds one actor per mention, so precision leaves it unresolved rather than half right.
     Only groups and organizations stand for "they"; one country or one person is "it" or "he"/"she"."""
-    window = [
-        m
-        for m in mentions[-_RECENT_MENTIONS:]
-        if m.sentence >= since and not m.pronoun and m.span.end <= before and fits(m.actor)
-    ]
+    window = _fitting_window(mentions, before, since, fits)
     if not window:
         return None
     latest = max(window, key=lambda m: m.span.start)
@@ -551,6 +547,17 @@ def _plural_name(name: str, words: ActorWords) -> bool:
     return False
 
 
+def _fitting_window(
+    mentions: Sequence[ActorMention], before: int, since: int, fits: Callable[[str], bool]
+) -> list[ActorMention]:
+    """The recent named mentions a pronoun at ``before`` may refer to: since sentence ``since``, fitting."""
+    return [
+        m
+        for m in mentions[-_RECENT_MENTIONS:]
+        if m.sentence >= since and not m.pronoun and m.span.end <= before and fits(m.actor)
+    ]
+
+
 def _singular_antecedent(
     mentions: Sequence[ActorMention],
     before: int,
@@ -563,11 +570,7 @@ def _singular_antecedent(
     """ "he" after "Putin and Xi met": either may be meant, so a singular pronoun whose latest fitting
     antecedent is joined by "and"/"or" to another fitting actor stays unresolved (commas do not count:
     "In Kyiv, the ministry said it ..." is no coordination)."""
-    window = [
-        m
-        for m in mentions[-_RECENT_MENTIONS:]
-        if m.sentence >= since and not m.pronoun and m.span.end <= before and fits(m.actor)
-    ]
+    window = _fitting_window(mentions, before, since, fits)
     if not window:
         return None
     latest = max(window, key=lambda m: m.span.start)
