@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -40,13 +41,25 @@ def default_ruleset() -> RuleSet:
 
 
 def parse_published(published: date | str | None) -> date | None:
-    """Accept a date or an ISO ``YYYY-MM-DD`` string (a full timestamp is cut to its date)."""
+    """Accept a date or an ISO ``YYYY-MM-DD`` string (a full timestamp is cut to its date).
+
+    A year or year-month ("2016-10") is a real but partial date: it cannot anchor "on Tuesday", so it
+    gives None here and :func:`convert` keeps the original value in ``article.metadata``.
+    """
     if published is None or isinstance(published, date):
         return published
+    value = str(published).strip()
+    if _PARTIAL_DATE.fullmatch(value):
+        return None
     try:
-        return date.fromisoformat(str(published).strip()[:10])
+        return date.fromisoformat(value[:10])
     except ValueError:
-        raise InputError(f"publication date {published!r} is not an ISO date: expected YYYY-MM-DD") from None
+        raise InputError(
+            f"publication date {published!r} is not an ISO date: expected YYYY-MM-DD (or YYYY-MM, YYYY)"
+        ) from None
+
+
+_PARTIAL_DATE = re.compile(r"[0-9]{4}(-[0-9]{2})?")
 
 
 @dataclass(frozen=True)
@@ -93,7 +106,10 @@ def convert(
     rules = ruleset or default_ruleset()
     day = parse_published(published)
     found = analyse(text, published=day, ruleset=rules)
-    article = Article(id=article_id, source=source, published=day, title=title, metadata=dict(metadata or {}))
+    extra = dict(metadata or {})
+    if published is not None and day is None:
+        extra.setdefault("published", str(published))  # partial date: kept, not used to resolve times
+    article = Article(id=article_id, source=source, published=day, title=title, metadata=extra)
     producer = Producer(name="aec", version=__version__, rules_version=rules.version)
     document = build_document(
         text, article, producer, found.segments, found.mentions, found.events, found.claims

@@ -115,3 +115,11 @@ def test_a_user_rule_folder_replaces_a_shipped_rule_and_says_so(
     assert code == 0 and "events.consult.visit" in err and "replaces" in err
     versions = {(e["rule"]["id"], e["rule"]["version"]) for e in json.loads(out)["events"]}
     assert ("events.consult.visit", 7) in versions
+
+
+def test_a_partial_publication_date_is_kept_in_metadata_not_rejected() -> None:
+    from converter import convert
+
+    document = convert(ARTICLE, published="2016-10")
+    assert document["article"]["published"] is None
+    assert document["article"]["metadata"] == {"published": "2016-10"}
