@@ -925,8 +925,14 @@ class Pattern:
     def worth_running(self, tokens: Sequence[Token]) -> bool:
         """False when no match is possible in ``tokens``: a required word or kind is missing, or the
         required ones are not in order. True does not promise a match; it means the VM must decide."""
-        view = token_view(tokens)
-        return self.could_match(view.features) and (len(self.ordered) < 2 or in_order(self.ordered, view))
+        view = _VIEWS.get(id(tokens))  # token_view and could_match inlined: this runs per rule per sentence
+        if view is None or view.tokens is not tokens:
+            view = token_view(tokens)
+        features = view.features
+        for clause in self.clauses:
+            if clause.isdisjoint(features):
+                return False
+        return len(self.ordered) < 2 or in_order(self.ordered, view)
 
     @cached_property
     def reach(self) -> Reach:
