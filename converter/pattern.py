@@ -837,8 +837,10 @@ class TokenView:
 
 
 #: Recent views by id(tokens); the entry keeps the tokens alive, so an id is never reused while cached.
+#: Events and then claims visit every sentence of an article, so the bound exceeds a long article's
+#: sentence count: otherwise the claim pass would rebuild every view the event pass made.
 _VIEWS: dict[int, TokenView] = {}
-_VIEWS_MAX = 64
+_VIEWS_MAX = 512
 
 
 def token_view(tokens: Sequence[Token]) -> TokenView:
@@ -1313,6 +1315,7 @@ class _VM:
         clist: list[Thread] = []
         self.gen += 1
         self.spend(self.seed(clist, start))
+        budget, limit = self.budget, self.budget.limit
         pos = start
         while clist:
             self.gen += 1
@@ -1370,7 +1373,9 @@ class _VM:
                         return None
                     self.gen += 1
                     steps += self.seed(nlist, pos)
-            self.spend(steps)
+            budget.used += steps  # self.spend, inlined: once per token position
+            if budget.used > limit:
+                raise _OutOfSteps
             clist = nlist
         return matched
 
