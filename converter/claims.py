@@ -215,6 +215,8 @@ class Context:
     #: one window, so their rules run once (see :func:`window_quote_matches`).
     windows: dict[tuple[int, int], tuple[tuple[Token, ...], list[tuple[Candidate, int]]]] = field(
         default_factory=dict, compare=False, repr=False)
+    #: The quote rules (key True) and the other rules (False), in precedence order; filled on first use.
+    kinds: dict[bool, list[tuple[tuple[int, int], Any]]] = field(default_factory=dict, compare=False, repr=False)
     #: ``RuleSet.claim_index`` when the rule set has one: which rules can match a token stream at all.
     index: Any = field(default=None, compare=False, repr=False)
     #: Keys of the article's person actors: a named person heading a speaker phrase is the speaker.
@@ -228,10 +230,14 @@ class Context:
         The index skips rules whose required words are absent (their ``find_all`` would find nothing);
         a rule's position in the rule set is the second element of its rank.
         """
-        chosen = set(self.index.positions(tokens)) if self.index is not None else None
-        for rank, rule in self.rules:
-            if rule.id.startswith(QUOTE_PREFIX) == quotes and (chosen is None or rank[1] in chosen):
-                yield rank, rule
+        group = self.kinds.get(quotes)
+        if group is None:  # split once per article, not once per sentence
+            group = self.kinds[quotes] = [(rank, rule) for rank, rule in self.rules
+                                          if rule.id.startswith(QUOTE_PREFIX) == quotes]
+        if self.index is None:
+            return group
+        chosen = set(self.index.positions(tokens))
+        return [(rank, rule) for rank, rule in group if rank[1] in chosen]
 
 
 def window_tokens(segments: Segments, table: TokenTable, sentences: Sequence[Sentence]) -> tuple[Token, ...]:
