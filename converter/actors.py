@@ -315,9 +315,12 @@ def _apposition(s: SentenceView, tree: Tree, words: ActorWords) -> tuple[Candida
 
 def bare_names(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     """``actors.person.name``: two to four title-case name words not headed like an org or place."""
-    u = 0
-    while u < len(s.units):
-        end = _name_run_end(s.units, u)
+    units, u = s.units, 0
+    while u < len(units):
+        if units[u].cat != "NAME":  # no run starts here (what _name_run_end says, without the call)
+            u += 1
+            continue
+        end = _name_run_end(units, u)
         if end - u >= 2 and _plausible_name(s, u, end, words):
             name = s.surface(s.units[u].start, s.units[end - 1].end)
             yield Candidate(
@@ -685,9 +688,8 @@ def bare_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     states ("allies") are left to coreference; so is "the rebels" when it is a listed definite description.
     """
     starts = first_words(words, "group_nouns")
-    for tok, text in enumerate(s.texts):
-        if text.lower() not in starts:
-            continue  # most words start no group noun: skip the list lookup
+    # most words start no group noun: one comprehension finds the few that do, before any list lookup
+    for tok in [i for i, text in enumerate(s.texts) if text.lower() in starts]:
         noun = words.match("group_nouns", s.texts, tok)
         if noun is None:
             continue
