@@ -113,17 +113,19 @@ def sentence_tokens(sentence: Sentence, mentions: Mentions) -> tuple[Token, ...]
 
 def _collapse(tokens: tuple[Token, ...], chosen: Sequence[AnyMention]) -> tuple[Token, ...]:
     """``tokens`` with the tokens each chosen (non-overlapping, sorted) mention covers replaced by one token."""
+    if not chosen:
+        return tokens
+    # a sentence's tokens are in order and never overlap, so their starts and ends both ascend:
+    # bisection finds each mention's tokens instead of a Python loop stepping over every token
+    starts = [t.span.start for t in tokens]
+    ends = [t.span.end for t in tokens]
     out: list[Token] = []
     i = 0
     for mention in chosen:
-        while i < len(tokens) and tokens[i].span.end <= mention.span.start:
-            out.append(tokens[i])
-            i += 1
-        covered = []
-        while i < len(tokens) and tokens[i].span.start < mention.span.end:
-            covered.append(tokens[i])
-            i += 1
-        if covered:
-            out.append(_collapsed(mention, covered))
+        first = bisect.bisect_right(ends, mention.span.start, i)  # first token ending after the start
+        out.extend(tokens[i:first])
+        i = bisect.bisect_left(starts, mention.span.end, first)  # first token starting at/after the end
+        if i > first:
+            out.append(_collapsed(mention, tokens[first:i]))
     out.extend(tokens[i:])
     return tuple(out)
