@@ -124,6 +124,8 @@ class Categorizer:
     #: anchor terminals -> {(token kind, text): whether that token can be categorized as one of them}
     anchored: dict[frozenset[str], dict[tuple[str, str], bool]] = field(
         default_factory=dict, compare=False, repr=False)
+    #: anchor terminals -> the words that may carry them (see _anchor_words), built once per anchor set
+    anchor_words: dict[frozenset[str], frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def may_hold(self, tokens: Sequence[Token], anchors: frozenset[str]) -> bool:
         """False when no token of ``tokens`` can be categorized as one of ``anchors`` (so no expression
@@ -166,10 +168,14 @@ class Categorizer:
         """For each entry (either table) whose terminal is an anchor, its longest word, lower-cased.
 
         Any word of an entry would do; the longest is the least likely to occur elsewhere ("a dozen"
-        needs "dozen", far rarer than "a").
+        needs "dozen", far rarer than "a"). Cached: it walks every entry of both tables.
         """
-        return frozenset(max(reversed(key), key=len).lower() for table in (self.phrases, self.exact)
-                         for key, (terminal, _) in table.items() if terminal in anchors)
+        words = self.anchor_words.get(anchors)
+        if words is None:
+            words = self.anchor_words[anchors] = frozenset(
+                max(reversed(key), key=len).lower() for table in (self.phrases, self.exact)
+                for key, (terminal, _) in table.items() if terminal in anchors)
+        return words
 
     def categorize(self, tokens: Sequence[Token]) -> list[Cat | None]:
         """Categories in token order; None marks a token outside every expression (a multi-word entry is one Cat)."""
