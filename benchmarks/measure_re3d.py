@@ -2,7 +2,10 @@
 
 Usage::
 
-    python benchmarks/measure_re3d.py [/work/shared/dev/re3d-us/articles.jsonl] [--errors N]
+    python benchmarks/measure_re3d.py [PATH/TO/re3d-us/articles.jsonl] [--errors N]
+
+The annotated re3d file is not shipped (only its texts are, in benchmarks/data/); by default it is
+looked for in the developers' shared folder beside the repository, ../shared/dev/re3d-us/.
 
 re3d types are compared with ours through COMPATIBLE below: re3d calls a country acting as an agent
 an Organisation and a country as a place a Location, so a country mention counts for either. A match
@@ -27,7 +30,7 @@ from converter.mentions import find_mentions
 from converter.model import Mentions
 from converter.segment import segment
 
-DEFAULT = Path("/work/shared/dev/re3d-us/articles.jsonl")
+DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "dev" / "re3d-us" / "articles.jsonl"
 COMPATIBLE = {
     "person": {"Person"},
     "organization": {"Organisation"},
@@ -134,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--errors", type=int, default=0, help="print this many misses/false alarms to stderr")
     args = parser.parse_args(argv)
+    if not args.path.is_file():
+        parser.error(f"annotated re3d file not found: {args.path} (pass its path)")
     started = time.perf_counter()
     counts = measure(args.path, args.errors)
     print_table(counts)
