@@ -142,6 +142,7 @@ PASSIVE_SPEECH_LIST = "passive_auxiliaries"
 """Word list of words before a reporting verb that make it no speech act ("is reported to")."""
 
 PLACE_LIST = "place_modifiers"
+POSSESSIVE_PRONOUN_LIST = "possessive_pronouns"
 """Word list (rules/lexicon/event_words.yaml) of prepositions by which a place modifies an actor."""
 
 CONTRAST_LIST = "contrast_clauses"
@@ -208,6 +209,7 @@ class Governors:
     ultimatums: frozenset[tuple[str, ...]] = frozenset()
     contrasts: frozenset[str] = frozenset()  # ", while <subject> …" opens a clause no earlier verb governs
     places: frozenset[str] = frozenset()  # "Police in Bangladesh": prepositions of a place modifying an actor
+    possessive_pronouns: frozenset[str] = frozenset()  # "demanded their release": the owner is no target
     subject_starts: frozenset[str] = frozenset()
 
 
@@ -366,6 +368,7 @@ def load_governors(wordlists: Mapping[str, Any]) -> Governors:
         passive=word_set(wordlists, PASSIVE_SPEECH_LIST),
         contrasts=word_set(wordlists, CONTRAST_LIST),
         places=word_set(wordlists, PLACE_LIST),
+        possessive_pronouns=word_set(wordlists, POSSESSIVE_PRONOUN_LIST),
         subject_starts=word_set(wordlists, SUBJECT_STARTS_LIST),
     )
 
@@ -484,7 +487,8 @@ def build_candidate(
     trigger = trigger_range(tokens, match)
     if trigger is None:
         return None
-    participants = match_participants(tokens, match.captures, governors.places if governors else frozenset())
+    participants = match_participants(tokens, match.captures, governors.places if governors else frozenset(),
+                                      governors.possessive_pronouns if governors else frozenset())
     source = match.captures.get("source")
     passive = source is not None and source[1] <= trigger[0] and voice.is_passive(tokens, trigger[0])
     if passive:
@@ -692,9 +696,14 @@ def located_head(tokens: Sequence[Token], index: int, places: frozenset[str]) ->
 
 
 def match_participants(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]],
-                       places: frozenset[str] = frozenset()) -> tuple[Participant, ...]:
+                       places: frozenset[str] = frozenset(),
+                       possessives: frozenset[str] = frozenset()) -> tuple[Participant, ...]:
     """One Participant per actor token inside each role capture ("A, B and C" gives three); a possessor
-    stands for its head ("Mali 's army launched" → the army)."""
+    stands for its head ("Mali 's army launched" → the army).
+
+    A possessive pronoun before a plain noun is no target ("called on his supporters": the supporters,
+    not he, are asked), so it is skipped rather than guessed (precision first).
+    """
     participants: list[Participant] = []
     for role in ROLES:
         if role not in captures:
@@ -709,9 +718,18 @@ def match_participants(tokens: Sequence[Token], captures: Mapping[str, tuple[int
             mention = token.ref
             if token.kind != "actor" or not isinstance(mention, ActorMention) or mention.actor in seen:
                 continue
+            if role == "target" and owner_pronoun(tokens, head, possessives):
+                continue
             seen.add(mention.actor)
             participants.append(Participant(role=role, actor=mention.actor, span=mention.span))
     return tuple(participants)
+
+
+def owner_pronoun(tokens: Sequence[Token], index: int, possessives: frozenset[str]) -> bool:
+    """True when the pronoun at ``index`` owns the plain word after it ("their release", "his supporters")."""
+    mention = tokens[index].ref
+    return (isinstance(mention, ActorMention) and mention.pronoun and tokens[index].lower in possessives
+            and index + 1 < len(tokens) and tokens[index + 1].kind == "word")
 
 
 def find_modality(tokens: Sequence[Token], trigger_start: int, cues: Sequence[Cue]) -> tuple[Modality, bool]:

@@ -551,3 +551,28 @@ def test_a_place_target_stands_for_its_state_when_the_article_names_it() -> None
     assert visits, document["events"]
     roles = {(p["role"], names[p["actor_ref"]]) for p in visits[0]["participants"]}
     assert ("target", "Egypt") in roles and ("location", "Cairo") in roles
+
+
+def test_a_possessive_pronoun_before_a_noun_is_no_target() -> None:
+    toks = tokens_of(("Ghana", actor("GHA")), "demanded", ("their", ActorMention(Span(0, 5), "GHA", 0, pronoun=True)),
+                     "release", ".")
+    possessives = frozenset({"their"})
+    assert [p.role for p in match_participants(toks, {"source": (0, 1), "target": (2, 4)}, frozenset(),
+                                               possessives)] == ["source"]
+    toks = tokens_of(("Ghana", actor("GHA")), "urged", ("them", ActorMention(Span(0, 4), "TOG", 0, pronoun=True)),
+                     "to", "leave")
+    assert [p.role for p in match_participants(toks, {"source": (0, 1), "target": (2, 3)}, frozenset(),
+                                               possessives)] == ["source", "target"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Opposition leader Cellou Dalein Diallo called on his supporters to stay calm.",
+        "Amnesty International demanded their immediate release.",
+    ],
+)
+def test_round_five_an_owner_pronoun_is_not_the_one_asked(pipeline, text: str) -> None:
+    found = pipeline(text)
+    assert any(e.type == "REQUEST" for e, _ in found), found
+    assert all("target" not in roles for e, roles in found if e.type == "REQUEST"), found
