@@ -111,8 +111,9 @@ class _Registry:
         return key
 
     def _new_key(self, spec: Spec) -> str:
-        if spec.rule.startswith("actors.group.") and spec.country and spec.sector:
-            return f"{spec.country.lower()} {spec.sector}|{spec.type}"  # "Russian forces" = "Russian troops"
+        if spec.rule.startswith("actors.group.") and spec.country and spec.sector and spec.type == "group":
+            # "Russian forces" = "Russian troops"; a body ("Philippine coast guard") is not "Philippine military"
+            return f"{spec.country.lower()} {spec.sector}|{spec.type}"
         return f"{spec.name.lower()}|{spec.type}"
 
     def _find(self, spec: Spec) -> str | None:

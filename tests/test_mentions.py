@@ -567,3 +567,14 @@ def test_a_capital_after_a_motion_verb_is_a_place_that_keeps_its_country(text: s
 def test_a_capital_that_acts_still_stands_for_its_country() -> None:
     found = mentions_of("Cairo said the talks would resume.")
     assert [a.type for a in found.actors if a.country == "EGY"] == ["country"]
+
+
+def test_two_bodies_of_one_country_and_sector_stay_apart_but_plural_groups_merge() -> None:
+    text = ("The Philippine military said the Philippine coast guard was attacked. "
+            "Russian troops advanced, and Russian forces shelled the town.")
+    found = mentions_of(text)
+    military = actor_named(found, "Philippine military")
+    guard = actor_named(found, "Philippine coast guard")
+    assert military.key != guard.key
+    troops = [m for m in found.actor_mentions if m.span.slice(text) in ("Russian troops", "Russian forces")]
+    assert len(troops) == 2 and troops[0].actor == troops[1].actor
