@@ -695,7 +695,7 @@ def bare_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
             continue
         end = tok + len(noun.tokens)
         verb = _past_place(s, end, words)
-        if _acts(s, verb, words) and _bare_noun(s, tok, noun, words):
+        if (_acts(s, verb, words) or _sourced(s, tok, words)) and _bare_noun(s, tok, noun, words):
             sector = str(attr(noun, "sector")) if attr(noun, "sector") else None
             country = _place_country(s, end, verb)
             spec = Spec("group", s.surface(tok, end), "actors.group.bare", country=country, sector=sector)
@@ -715,6 +715,16 @@ def _acts(s: SentenceView, verb: int, words: ActorWords) -> bool:
     if not acts:
         return False
     return not (verb + 1 < len(s.texts) and s.texts[verb + 1].lower() in words.texts("passive_agents"))
+
+
+def _sourced(s: SentenceView, tok: int, words: ActorWords) -> bool:
+    """True when a listed source marker ends right before token ``tok`` ("according to witnesses"):
+    the group is who reports, an actor as much as a group that speaks."""
+    for back in range(1, min(tok, 3) + 1):
+        entry = words.match("source_markers", s.texts, tok - back)
+        if entry is not None and len(entry.tokens) == back:
+            return True
+    return False
 
 
 def _past_place(s: SentenceView, end: int, words: ActorWords) -> int:
