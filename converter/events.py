@@ -143,6 +143,9 @@ PASSIVE_SPEECH_LIST = "passive_auxiliaries"
 
 PLACE_LIST = "place_modifiers"
 POSSESSIVE_PRONOUN_LIST = "possessive_pronouns"
+VERB_LINK_LIST = "verb_links"
+PAST_ENDING_LIST = "past_endings"
+EMBEDDED_LIST = "embedded_clause_words"
 """Word list (rules/lexicon/event_words.yaml) of prepositions by which a place modifies an actor."""
 
 CONTRAST_LIST = "contrast_clauses"
@@ -210,6 +213,9 @@ class Governors:
     contrasts: frozenset[str] = frozenset()  # ", while <subject> …" opens a clause no earlier verb governs
     places: frozenset[str] = frozenset()  # "Police in Bangladesh": prepositions of a place modifying an actor
     possessive_pronouns: frozenset[str] = frozenset()  # "demanded their release": the owner is no target
+    verb_links: frozenset[str] = frozenset()  # "rejected … and called on": one subject, two verbs
+    past_endings: tuple[str, ...] = ()
+    embedded: frozenset[str] = frozenset()  # "who", "that": a clause with its own subject
     subject_starts: frozenset[str] = frozenset()
 
 
@@ -369,6 +375,9 @@ def load_governors(wordlists: Mapping[str, Any]) -> Governors:
         contrasts=word_set(wordlists, CONTRAST_LIST),
         places=word_set(wordlists, PLACE_LIST),
         possessive_pronouns=word_set(wordlists, POSSESSIVE_PRONOUN_LIST),
+        verb_links=word_set(wordlists, VERB_LINK_LIST),
+        past_endings=tuple(sorted(word_set(wordlists, PAST_ENDING_LIST))),
+        embedded=word_set(wordlists, EMBEDDED_LIST),
         subject_starts=word_set(wordlists, SUBJECT_STARTS_LIST),
     )
 
@@ -495,6 +504,8 @@ def build_candidate(
         participants = passive_roles(participants)
     if governors is not None and source is None:
         participants = with_clause_subject(tokens, trigger[0], participants, voice, governors.openers)
+        if not any(p.role == "source" for p in participants):
+            participants = with_shared_subject(tokens, trigger[0], participants, governors)
     elif governors is not None and source is not None and not passive and 1 < source[0] < trigger[0]:
         participants = reduced_relative_subject(tokens, source[0], participants, voice, governors.openers)
     cue, negated = find_cue(tokens, trigger[0], cues)
@@ -550,6 +561,37 @@ def with_clause_subject(
     if not subject:
         return participants
     return tuple(sorted((*subject, *participants), key=lambda p: ROLES.index(p.role)))
+
+
+def with_shared_subject(
+    tokens: Sequence[Token],
+    trigger_start: int,
+    participants: tuple[Participant, ...],
+    governors: Governors,
+) -> tuple[Participant, ...]:
+    """Give the second of two coordinated past-tense verbs the sentence subject as source.
+
+    "Diallo rejected the results and called on his supporters …": the subject of "rejected" also
+    calls. Precision first, so only when both verbs are regular past tenses (``past_endings``), the
+    link word (``verb_links``) stands right before the trigger, and nothing between the first verb
+    and the link could bring its own subject: no actor, no punctuation, no reporting verb and no
+    word that opens an embedded clause ("who", "that").
+    """
+    link = trigger_start - 1
+    if link < 2 or tokens[link].lower not in governors.verb_links or not governors.past_endings:
+        return participants
+    if not tokens[trigger_start].lower.endswith(governors.past_endings):
+        return participants
+    subject, verb = subject_phrase(tokens, governors.openers, link)
+    if not subject or not tokens[verb].lower.endswith(governors.past_endings):
+        return participants
+    speech = {phrase[0] for phrase in governors.verbs}
+    for token in tokens[verb:link]:
+        if token.kind in ("actor", "punct") or token.lower in governors.embedded or token.lower in speech:
+            return participants
+    taken = {p.actor for p in participants}
+    shared = tuple(p for p in subject if p.actor not in taken)
+    return tuple(sorted((*shared, *participants), key=lambda p: ROLES.index(p.role)))
 
 
 def sentence_subject(tokens: Sequence[Token], openers: frozenset[str], stop: int) -> tuple[Participant, ...]:

@@ -576,3 +576,33 @@ def test_round_five_an_owner_pronoun_is_not_the_one_asked(pipeline, text: str) -
     found = pipeline(text)
     assert any(e.type == "REQUEST" for e, _ in found), found
     assert all("target" not in roles for e, roles in found if e.type == "REQUEST"), found
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "source"),
+    [
+        ("Opposition leader Cellou Dalein Diallo rejected the results and called on his supporters to stay calm.",
+         "REQUEST", "Cellou Dalein Diallo"),
+        ("Amnesty International accused the authorities of detaining journalists and demanded their release.",
+         "REQUEST", "Amnesty International"),
+    ],
+)
+def test_round_five_a_second_past_verb_shares_the_sentence_subject(pipeline, text: str, kind: str,
+                                                                   source: str) -> None:
+    found = pipeline(text)
+    assert any(e.type == kind and roles.get("source") == source for e, roles in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("Police arrested protesters who blocked roads and called on residents to stay home.", "Police"),
+        ("The army said the gunmen attacked the village and called on residents to leave.", "army"),
+    ],
+)
+def test_round_five_a_verb_after_an_embedded_clause_keeps_no_guessed_source(pipeline, text: str,
+                                                                             wrong: str) -> None:
+    found = pipeline(text)
+    requests = [roles for e, roles in found if e.type == "REQUEST"]
+    assert requests, found
+    assert not any(wrong in roles.get("source", "") for roles in requests), found
