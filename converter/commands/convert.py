@@ -59,10 +59,10 @@ def run(args: argparse.Namespace) -> int:
     batch = len(paths) > 1 or any(is_jsonl_path(p) for p in paths) or _stdin_is_jsonl(paths)
     records = (_with_default_date(item, args.published) for item in iter_records(paths, max_chars=args.max_chars))
     if args.output and (Path(args.output).is_dir() or args.output.endswith(("/", "\\"))):
-        return _run_to_folder(records, args)
+        return _run_to_folder(records, args, _known_total(paths))
     if not batch:
         return _run_single(records, args)
-    return _run_jsonl(records, args)
+    return _run_jsonl(records, args, _known_total(paths))
 
 
 def _use_rule_dirs(directories: list[str]) -> None:
@@ -111,11 +111,11 @@ def _run_single(records: Iterator[Any], args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_jsonl(records: Iterator[Any], args: argparse.Namespace) -> int:
+def _run_jsonl(records: Iterator[Any], args: argparse.Namespace, total: int | None) -> int:
     done = _existing_ids(args.output) if args.resume and args.output else set()
     pending = (r for r in records if not (isinstance(r, Record) and r.id in done))
     failures = 0
-    with _open_output(args.output, append=bool(done)) as out, _Progress(args.quiet, _known_total(args)) as progress:
+    with _open_output(args.output, append=bool(done)) as out, _Progress(args.quiet, total) as progress:
         for outcome in convert_all(pending, jobs=args.jobs or default_jobs()):
             if outcome.error is not None:
                 failures += 1
@@ -127,11 +127,11 @@ def _run_jsonl(records: Iterator[Any], args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def _run_to_folder(records: Iterator[Any], args: argparse.Namespace) -> int:
+def _run_to_folder(records: Iterator[Any], args: argparse.Namespace, total: int | None) -> int:
     folder = Path(args.output)
     folder.mkdir(parents=True, exist_ok=True)
     failures = 0
-    with _Progress(args.quiet, _known_total(args)) as progress:
+    with _Progress(args.quiet, total) as progress:
         for outcome in convert_all(records, jobs=args.jobs or default_jobs()):
             if outcome.error is not None:
                 failures += 1
@@ -208,9 +208,8 @@ def _report(outcome: Outcome, args: argparse.Namespace) -> None:
             handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
-def _known_total(args: argparse.Namespace) -> int | None:
+def _known_total(paths: list[str]) -> int | None:
     """The number of articles when it is known up front (text files only), for the ETA."""
-    paths = expand_inputs(args.inputs)
     return None if any(p == "-" or is_jsonl_path(p) for p in paths) else len(paths)
 
 
