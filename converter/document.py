@@ -79,14 +79,16 @@ def build_document(
 ) -> dict[str, Any]:
     """Return the JSON-ready document; ids are deterministic and lists sorted by position."""
     digest = text_sha256(text)
-    actor_ids = _actor_ids(mentions, digest)
+    spans = _actor_mentions(mentions)
+    order = _actor_order(mentions, spans)
+    actor_ids = _actor_ids(order, digest)
     event_ids = [stable_id("event", digest, e.type, e.trigger.start, e.trigger.end, e.rule.id) for e in events]
     return {
         "schema_version": SCHEMA_VERSION,
         "producer": {"name": producer.name, "version": producer.version, "rules_version": producer.rules_version},
         "article": _article_json(article, segments, text, digest),
         "text": text,
-        "actors": _actors_json(mentions, actor_ids, text),
+        "actors": _actors_json(order, spans, actor_ids, text),
         "events": _events_json(events, event_ids, actor_ids, text),
         "claims": _claims_json(claims, event_ids, actor_ids, text, digest),
     }
@@ -109,27 +111,31 @@ def _article_json(article: Article, segments: Segments, text: str, digest: str) 
 
 
 def _actor_mentions(mentions: Mentions) -> dict[str, list[Span]]:
-    """Named and nominal mentions per actor key, in text order; pronouns are not listed."""
+    """Named and nominal mentions per actor key, in text order, each span once; pronouns are not listed."""
     spans: dict[str, list[Span]] = {actor.key: [] for actor in mentions.actors}
-    for mention in sorted(mentions.actor_mentions, key=lambda m: m.span):
-        if not mention.pronoun and mention.actor in spans and mention.span not in spans[mention.actor]:
+    seen: set[tuple[str, Span]] = set()
+    for mention in sorted(mentions.actor_mentions, key=lambda m: (m.span.start, m.span.end)):
+        key = (mention.actor, mention.span)
+        if not mention.pronoun and mention.actor in spans and key not in seen:
+            seen.add(key)
             spans[mention.actor].append(mention.span)
     return spans
 
 
-def _actor_order(mentions: Mentions) -> list[Actor]:
-    spans = _actor_mentions(mentions)
+def _actor_order(mentions: Mentions, spans: dict[str, list[Span]]) -> list[Actor]:
+    """Actors with at least one listed mention, by first mention (then key, for a stable order)."""
     listed = [actor for actor in mentions.actors if spans[actor.key]]
-    return sorted(listed, key=lambda a: (spans[a.key][0], a.key))
+    return sorted(listed, key=lambda a: (spans[a.key][0].start, spans[a.key][0].end, a.key))
 
 
-def _actor_ids(mentions: Mentions, digest: str) -> dict[str, str]:
-    return {actor.key: stable_id("actor", digest, actor.type, actor.key) for actor in _actor_order(mentions)}
+def _actor_ids(order: list[Actor], digest: str) -> dict[str, str]:
+    return {actor.key: stable_id("actor", digest, actor.type, actor.key) for actor in order}
 
 
-def _actors_json(mentions: Mentions, actor_ids: dict[str, str], text: str) -> list[dict[str, Any]]:
-    spans = _actor_mentions(mentions)
-    return [_actor_json(actor, spans[actor.key], actor_ids, text) for actor in _actor_order(mentions)]
+def _actors_json(
+    order: list[Actor], spans: dict[str, list[Span]], actor_ids: dict[str, str], text: str
+) -> list[dict[str, Any]]:
+    return [_actor_json(actor, spans[actor.key], actor_ids, text) for actor in order]
 
 
 def _actor_json(actor: Actor, spans: list[Span], actor_ids: dict[str, str], text: str) -> dict[str, Any]:
