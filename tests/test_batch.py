@@ -63,6 +63,16 @@ def test_parallel_conversion_keeps_input_order_and_passes_bad_records_through(tm
     assert outcomes[5].error == "broken"
 
 
+@pytest.mark.parametrize("chunk", [1, 3, 8])
+def test_chunked_parallel_conversion_keeps_order_with_bad_records_anywhere(chunk: int) -> None:
+    items: list[Record | BadRecord] = [Record(f"r{i}", "x" * i, _loc(i)) for i in range(1, 12)]
+    for at in (0, 3, 4, 5, 13):  # first; with chunk=3 a chunk of only bad records; last
+        items.insert(at, BadRecord(_loc(100 + at), f"broken {at}", f"bad{at}"))
+    outcomes = list(convert_all(items, jobs=2, convert_one=_fake_convert, chunk=chunk))
+    assert [o.id for o in outcomes] == [getattr(i, "id", None) for i in items]
+    assert [o.error for o in outcomes if o.error] == [f"broken {at}" for at in (0, 3, 4, 5, 13)]
+
+
 def _loc(line: int):
     from converter.errors import Location
 
