@@ -462,8 +462,9 @@ def sentence_candidates(
 
     ``budgets`` maps rule ids to their step budgets for the whole article (created on first use),
     so one pathological rule cannot stall an article; a stopped rule is skipped from then on.
-    ``chosen`` (positions in ``rules``, ascending) limits the run to the rules a rule index says
-    can match this sentence; a rule's position stays its tie-break order either way.
+    ``chosen`` (positions in ``rules``, ascending, from ``RuleIndex.positions``) limits the run to the
+    rules the index says can match this sentence, and lets ``find_all`` skip the checks the index made;
+    a rule's position stays its tie-break order either way.
     """
     found: list[Candidate] = []
     budgets = {} if budgets is None else budgets
@@ -475,7 +476,7 @@ def sentence_candidates(
             budget = budgets[rule.id] = Budget()
         if budget.exceeded:
             continue
-        for match in rule.pattern.find_all(tokens, mentions=mentions, budget=budget):
+        for match in rule.pattern.find_all(tokens, mentions=mentions, budget=budget, checked=chosen is not None):
             candidate = build_candidate(sentence, tokens, rule, match, cues, order, voice, governors)
             if candidate is not None:
                 found.append(candidate)

@@ -970,7 +970,7 @@ class Pattern:
         return tuple((pc, caps, tuple(i for i, c in enumerate(caps) if c == _HERE)) for pc, caps in out)
 
     def find_all(self, tokens: Sequence[Token], *, mentions: Mentions | None = None,
-                 budget: Budget | None = None, prefilter: bool = True) -> list[Match]:
+                 budget: Budget | None = None, prefilter: bool = True, checked: bool = False) -> list[Match]:
         """All non-overlapping leftmost matches, left to right.
 
         Args:
@@ -980,9 +980,11 @@ class Pattern:
                 returns the matches found so far and sets ``budget.exceeded``.
             prefilter: False runs the VM from every position whatever the sentence holds (the same
                 matches, only slower: tests and the slow-rule lint measure the VM itself with it).
+            checked: the caller has found :meth:`worth_running` true (``RuleIndex.positions`` does), so
+                its checks are not repeated here.
         """
         view = token_view(tokens)
-        if prefilter:
+        if prefilter and not checked:
             for clause in self.clauses:  # could_match, inlined: this runs for every rule on every sentence
                 if clause.isdisjoint(view.features):
                     return []

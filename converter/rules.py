@@ -21,10 +21,12 @@ from converter.errors import Location, RuleError
 from converter.lexicon import Lexicon, load_lexicon
 from converter.model import Token
 from converter.pattern import (
+    Clause,
     Inflections,
     Pattern,
     best_clause,
     compile_pattern,
+    in_order,
     inflections_from_data,
     shipped_inflections,
     token_view,
@@ -116,19 +118,40 @@ class RuleIndex(Generic[R]):
         #: every feature some rule is filed under (a sentence's other features reach no rule)
         self.features = frozenset(self.by_feature)
         self.always = tuple(always)
+        #: per rule, :meth:`Pattern.worth_running`'s checks minus the clause it is filed under (a rule the
+        #: index offers already has it): checked here inline, as this runs for every offered rule
+        self.checks: tuple[tuple[tuple[Clause, ...], tuple[Clause, ...]], ...] = tuple(
+            (_other_clauses(rule.pattern.clauses), rule.pattern.ordered if len(rule.pattern.ordered) > 1 else ())
+            for rule in self.rules
+        )
 
     def positions(self, tokens: Sequence[Token]) -> list[int]:
-        """Indices (into :attr:`rules`, ascending) of the rules worth running on ``tokens``."""
+        """Indices (into :attr:`rules`, ascending) of the rules worth running on ``tokens``
+        (:meth:`Pattern.worth_running` is true of each: ``find_all(..., checked=True)`` may skip it)."""
+        view = token_view(tokens)
+        features = view.features
         hits = set(self.always)
         by_feature = self.by_feature
-        for feature in token_view(tokens).features & self.features:  # set intersection: C speed
+        for feature in features & self.features:  # set intersection: C speed
             hits.update(by_feature[feature])
-        rules = self.rules
-        return [i for i in sorted(hits) if rules[i].pattern.worth_running(tokens)]
+        checks = self.checks
+        out = []
+        for i in sorted(hits):
+            others, ordered = checks[i]
+            if any(map(features.isdisjoint, others)) or (ordered and not in_order(ordered, view)):
+                continue
+            out.append(i)
+        return out
 
     def candidates(self, tokens: Sequence[Token]) -> list[R]:
         """The rules worth running on ``tokens``, in their original order (every rule that can match)."""
         return [self.rules[i] for i in self.positions(tokens)]
+
+
+def _other_clauses(clauses: Sequence[Clause]) -> tuple[Clause, ...]:
+    """``clauses`` without the one :func:`best_clause` files the rule under."""
+    best = best_clause(clauses)
+    return tuple(c for c in clauses if c != best)
 
 
 @dataclass(frozen=True)

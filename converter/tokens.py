@@ -83,8 +83,12 @@ def _joined_text(tokens: Sequence[Token]) -> str:
 
 
 def _collapsed(mention: AnyMention, covered: Sequence[Token]) -> Token:
-    span = Span(min(mention.span.start, covered[0].span.start), max(mention.span.end, covered[-1].span.end))
-    return Token(span, _joined_text(covered), _KIND_OF[type(mention)], mention)  # type: ignore[arg-type]
+    first, last, own = covered[0].span, covered[-1].span, mention.span
+    # most mentions cover whole tokens: their own span is the result, spared a new frozen Span
+    span = own if first.start >= own.start and last.end <= own.end else \
+        Span(min(own.start, first.start), max(own.end, last.end))
+    text = covered[0].text if len(covered) == 1 else _joined_text(covered)
+    return Token(span, text, _KIND_OF[type(mention)], mention)  # type: ignore[arg-type]
 
 
 def sentence_tokens(sentence: Sentence, mentions: Mentions) -> tuple[Token, ...]:
@@ -106,9 +110,18 @@ def sentence_tokens(sentence: Sentence, mentions: Mentions) -> tuple[Token, ...]
     known = index.streams.get(sentence.index)
     if known is not None and known[0] is sentence:
         return known[1]  # the same tuple again, so pattern.token_view's per-tuple cache also hits
-    stream = _collapse(sentence.tokens, choose_mentions(index.overlapping(sentence.span)))
+    stream = _collapse(sentence.tokens, _chosen(index.overlapping(sentence.span)))
     index.streams[sentence.index] = (sentence, stream)
     return stream
+
+
+def _chosen(by_start: list[AnyMention]) -> Sequence[AnyMention]:
+    """:func:`choose_mentions` of mentions sorted by start: when none overlaps the next (the usual
+    case), all of them, as they are; the preference sort is only needed to settle overlaps."""
+    for before, after in pairwise(by_start):
+        if after.span.start < before.span.end:
+            return choose_mentions(by_start)
+    return by_start
 
 
 def _collapse(tokens: tuple[Token, ...], chosen: Sequence[AnyMention]) -> tuple[Token, ...]:
