@@ -20,8 +20,10 @@ a captured ``speaker_phrase``), never guessed.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from converter.model import (
@@ -39,7 +41,8 @@ from converter.model import (
     Token,
 )
 from converter.events import possessive_head
-from converter.pattern import normalize
+from converter.pattern import normalize, token_view
+from converter.rules import RuleIndex
 from converter.tokens import sentence_tokens
 
 PRECEDENCE: tuple[str, ...] = (
@@ -102,6 +105,53 @@ class Lists:
     hedge_index: Mapping[str, tuple[HedgeCue, ...]]
     contrasts: frozenset[str] = frozenset()
     subject_starts: frozenset[str] = frozenset()
+
+    # The filters below run on every rule match; the lists are turned into phrase sets once per lexicon
+    # (cached_property writes the instance dict directly, which a frozen dataclass allows).
+
+    @cached_property
+    def negated_set(self) -> PhraseSet:
+        return PhraseSet.of(self.negated)
+
+    @cached_property
+    def passive_set(self) -> PhraseSet:
+        return PhraseSet.of(self.passive)
+
+    @cached_property
+    def not_content_set(self) -> PhraseSet:
+        """What may not open a content: a negation or a non-clause start ("of a famine")."""
+        return PhraseSet.of((*self.negated, *self.non_clause))
+
+    @cached_property
+    def opener_set(self) -> PhraseSet:
+        return PhraseSet.of(self.openers)
+
+
+@dataclass(frozen=True)
+class PhraseSet:
+    """Word sequences grouped by length, longest first: "does one of them end (or start) here" is one
+    set look-up per distinct length instead of slicing and comparing the token words for every phrase."""
+
+    by_length: tuple[tuple[int, frozenset[tuple[str, ...]]], ...]
+
+    @classmethod
+    def of(cls, phrases: Iterable[tuple[str, ...]]) -> PhraseSet:
+        groups: dict[int, set[tuple[str, ...]]] = {}
+        for phrase in phrases:
+            if phrase:  # an empty entry never matches (it would match everywhere)
+                groups.setdefault(len(phrase), set()).add(phrase)
+        return cls(tuple((n, frozenset(groups[n])) for n in sorted(groups, reverse=True)))
+
+    def ends_at(self, norms: Sequence[str], index: int) -> bool:
+        """True when a phrase ends right before position ``index`` of ``norms``."""
+        return any(n <= index and tuple(norms[index - n : index]) in group for n, group in self.by_length)
+
+    def longest_at(self, norms: Sequence[str], index: int, end: int) -> int:
+        """Length of the longest phrase starting at ``index`` and ending by ``end``; 0 when none does."""
+        for n, group in self.by_length:
+            if index + n <= end and tuple(norms[index : index + n]) in group:
+                return n
+        return 0
 
 
 def _entry_words(entry: Any) -> tuple[str, ...]:
@@ -172,9 +222,11 @@ def collapse_quotes(tokens: Sequence[Token], quotes: Sequence[Quote], text: str)
     near = [q for q in quotes if q.span.start <= last and q.span.end >= first]  # most windows: none
     if not near:
         return tuple(tokens)
+    low = min(q.span.start for q in near)
     out: list[Token] = []
     for token in tokens:
-        quote = _quote_of(token.span, near)
+        # tokens before every near quote are kept as they are, without looking at each quote
+        quote = _quote_of(token.span, near) if token.span.start >= low else None
         if quote is None:
             out.append(token)
         elif not (out and out[-1].kind == "quote" and out[-1].ref is quote):
@@ -187,6 +239,18 @@ def _quote_of(span: Span, quotes: Sequence[Quote]) -> Quote | None:
         if quote.span.contains(span):
             return quote
     return None
+
+
+def join_streams(streams: Iterable[tuple[Token, ...]]) -> tuple[Token, ...]:
+    """Consecutive sentences' quote-collapsed streams as one stream: a quote running across a sentence
+    boundary stays ONE token, exactly as :func:`collapse_quotes` of the joined raw tokens would give."""
+    out: list[Token] = []
+    for stream in streams:
+        if stream and out and stream[0].kind == "quote" and out[-1].kind == "quote" and stream[0].ref is out[-1].ref:
+            out.extend(stream[1:])
+        else:
+            out.extend(stream)
+    return tuple(out)
 
 
 TokenTable = Mapping[int, tuple[Token, ...]]
@@ -202,6 +266,96 @@ RankedRules = Sequence[tuple[tuple[int, int], Any]]
 
 
 @dataclass(frozen=True)
+class RuleGroup:
+    """The quote rules, or the other claim rules, in precedence order, filed by the features they need."""
+
+    ranked: tuple[tuple[tuple[int, int], Any], ...]
+    #: A :class:`RuleIndex` over exactly these rules (positions = places in ``ranked``); None when the
+    #: rule set has no index, and then every rule runs.
+    index: RuleIndex[Any] | None
+
+    def runnable(self, tokens: Sequence[Token]) -> Sequence[tuple[tuple[int, int], Any]]:
+        """The rules, in precedence order, that some feature of ``tokens`` files (the others cannot match).
+
+        Only the index look-up is done here: ``find_all`` itself starts with the same required-word and
+        order checks as ``Pattern.worth_running``, so running those here as well did the work twice.
+        """
+        index = self.index
+        if index is None:
+            return self.ranked
+        hits = set(index.always)
+        by_feature = index.by_feature
+        for feature in token_view(tokens).features & index.features:  # set intersection: C speed
+            hits.update(by_feature[feature])
+        ranked = self.ranked
+        return [ranked[i] for i in sorted(hits)]
+
+
+@dataclass(frozen=True)
+class PreparedRules:
+    """A rule set's claim rules ranked, split into quote and other rules, and indexed: once per rule set."""
+
+    ranked: RankedRules
+    quotes: RuleGroup
+    others: RuleGroup
+
+
+def prepare_rules(ruleset: Any) -> PreparedRules:
+    """Rank and split the claim rules; index each group when the rule set is indexed (``claim_index``)."""
+    ranked = ranked_rules(ruleset)
+    indexed = getattr(ruleset, "claim_index", None) is not None
+
+    def group(quotes: bool) -> RuleGroup:
+        chosen = tuple((rank, rule) for rank, rule in ranked if rule.id.startswith(QUOTE_PREFIX) == quotes)
+        return RuleGroup(chosen, RuleIndex([rule for _, rule in chosen]) if indexed else None)
+
+    return PreparedRules(ranked, group(True), group(False))
+
+
+_PREPARED: dict[int, tuple[Any, PreparedRules]] = {}
+
+
+def cached_rules(ruleset: Any) -> PreparedRules:
+    """:func:`prepare_rules` once per rule set (a rule set is loaded once and used for every article)."""
+    cached = _PREPARED.get(id(ruleset))
+    if cached is not None and cached[0] is ruleset:
+        return cached[1]
+    prepared = prepare_rules(ruleset)
+    if len(_PREPARED) > 16:
+        _PREPARED.clear()
+    _PREPARED[id(ruleset)] = (ruleset, prepared)
+    return prepared
+
+
+@dataclass(frozen=True)
+class SentenceIndex:
+    """Sentence starts and ends, so the sentences a span overlaps are found by bisection, not by a scan
+    of every sentence per quote and per claim. Unordered sentences (never made by ``segment``) fall back
+    to every sentence; callers check overlap exactly either way."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    ordered: bool
+
+    @classmethod
+    def of(cls, sentences: Sequence[Sentence]) -> SentenceIndex:
+        starts = tuple(s.span.start for s in sentences)
+        ends = tuple(s.span.end for s in sentences)
+        ordered = all(a <= b for a, b in zip(starts, starts[1:])) and all(a <= b for a, b in zip(ends, ends[1:]))
+        return cls(starts, ends, ordered)
+
+    def around(self, span: Span) -> range:
+        """Indices of the sentences that may overlap ``span``: a superset, in order."""
+        if not self.ordered:
+            return range(len(self.starts))
+        return range(bisect.bisect_right(self.ends, span.start), bisect.bisect_left(self.starts, span.end))
+
+    def overlapping(self, sentences: Sequence[Sentence], span: Span) -> list[int]:
+        """Indices of the sentences overlapping ``span``, in order."""
+        return [i for i in self.around(span) if sentences[i].span.overlaps(span)]
+
+
+@dataclass(frozen=True)
 class Context:
     """What every step needs about one article: its segments and mentions, the per-sentence tokens,
     the word lists claims.py reads, and the claim rules in precedence order."""
@@ -210,46 +364,55 @@ class Context:
     mentions: Mentions
     table: TokenTable
     lists: Lists
-    rules: RankedRules
+    rules: PreparedRules
     #: Quote-rule candidates by window (first, last sentence index): quotes in the same sentences share
     #: one window, so their rules run once (see :func:`window_quote_matches`).
     windows: dict[tuple[int, int], tuple[tuple[Token, ...], list[tuple[Candidate, int]]]] = field(
         default_factory=dict, compare=False, repr=False)
-    #: The quote rules (key True) and the other rules (False), in precedence order; filled on first use.
-    kinds: dict[bool, list[tuple[tuple[int, int], Any]]] = field(default_factory=dict, compare=False, repr=False)
-    #: ``RuleSet.claim_index`` when the rule set has one: which rules can match a token stream at all.
-    index: Any = field(default=None, compare=False, repr=False)
+    #: Each sentence's stream with quotes collapsed, by sentence index: a sentence is in the sentence pass
+    #: and in up to three quote windows, and is collapsed once.
+    streams: dict[int, tuple[Token, ...]] = field(default_factory=dict, compare=False, repr=False)
+    #: Hedge cues of each sentence, by sentence index: every claim over the sentence asks again.
+    hedges: dict[int, list[tuple[Span, HedgeCue]]] = field(default_factory=dict, compare=False, repr=False)
     #: Keys of the article's person actors: a named person heading a speaker phrase is the speaker.
     people: frozenset[str] = frozenset()
     #: Keys of the article's places, which never speak for a group ("Officials in Kyiv said").
     speaking: SpeakingGroups = field(default_factory=lambda: SpeakingGroups())
 
-    def runnable(self, tokens: Sequence[Token], quotes: bool) -> Iterable[tuple[tuple[int, int], Any]]:
-        """The quote rules (``quotes``) or the other rules, in precedence order, that can match ``tokens``.
+    @cached_property
+    def sentence_index(self) -> SentenceIndex:
+        return SentenceIndex.of(self.segments.sentences)
 
-        The index skips rules whose required words are absent (their ``find_all`` would find nothing);
-        a rule's position in the rule set is the second element of its rank.
-        """
-        group = self.kinds.get(quotes)
-        if group is None:  # split once per article, not once per sentence
-            group = self.kinds[quotes] = [(rank, rule) for rank, rule in self.rules
-                                          if rule.id.startswith(QUOTE_PREFIX) == quotes]
-        if self.index is None:
-            return group
-        chosen = set(self.index.positions(tokens))
-        return [(rank, rule) for rank, rule in group if rank[1] in chosen]
+    def runnable(self, tokens: Sequence[Token], quotes: bool) -> Sequence[tuple[tuple[int, int], Any]]:
+        """The quote rules (``quotes``) or the other rules, in precedence order, that can match ``tokens``."""
+        return (self.rules.quotes if quotes else self.rules.others).runnable(tokens)
+
+    def stream(self, sentence: Sentence) -> tuple[Token, ...]:
+        """The sentence's tokens with quotes collapsed (see :func:`window_tokens`)."""
+        found = self.streams.get(sentence.index)
+        if found is None:
+            segments = self.segments
+            found = self.streams[sentence.index] = collapse_quotes(self.table[sentence.index], segments.quotes,
+                                                                   segments.text)
+        return found
+
+    def sentence_hedges(self, sentence: Sentence) -> list[tuple[Span, HedgeCue]]:
+        """:func:`hedge_hits` of one sentence, computed once per article."""
+        found = self.hedges.get(sentence.index)
+        if found is None:
+            found = self.hedges[sentence.index] = hedge_hits(self.table[sentence.index], self.lists.hedge_index)
+        return found
 
 
-def window_tokens(segments: Segments, table: TokenTable, sentences: Sequence[Sentence]) -> tuple[Token, ...]:
+def window_tokens(ctx: Context, sentences: Sequence[Sentence]) -> tuple[Token, ...]:
     """Tokens of consecutive sentences, mentions and quotes collapsed (one stream across sentences).
 
     One sentence without quotes gives back the very tuple events ran on, so ``pattern.token_view``'s
     per-tuple cache serves the claim rules too instead of building a second view of the same tokens.
     """
     if len(sentences) == 1:
-        return collapse_quotes(table[sentences[0].index], segments.quotes, segments.text)
-    raw = [tok for sentence in sentences for tok in table[sentence.index]]
-    return collapse_quotes(raw, segments.quotes, segments.text)
+        return ctx.stream(sentences[0])
+    return join_streams(ctx.stream(sentence) for sentence in sentences)
 
 
 # --------------------------------------------------------------------------- candidates
@@ -346,28 +509,15 @@ def trim_span(span: Span, text: str) -> Span:
     return Span(start, end)
 
 
-def strip_opener(tokens: Sequence[Token], start: int, end: int, openers: Sequence[tuple[str, ...]]) -> int:
+def strip_opener(tokens: Sequence[Token], start: int, end: int, openers: PhraseSet) -> int:
     """Skip a sentence-opening connective ("Furthermore ,") at the start of a content capture."""
-    words = [normalize(t.text) for t in tokens[start:end]]
-    for opener in sorted(openers, key=len, reverse=True):
-        if opener and tuple(words[: len(opener)]) == opener:
-            start += len(opener)
-            while start < end and tokens[start].kind in PUNCT_KINDS:
-                start += 1
-            return start
+    length = openers.longest_at(token_view(tokens).norms, start, end)
+    if not length:
+        return start
+    start += length
+    while start < end and tokens[start].kind in PUNCT_KINDS:
+        start += 1
     return start
-
-
-def words_before(tokens: Sequence[Token], index: int, phrases: Sequence[tuple[str, ...]]) -> bool:
-    """True when one of ``phrases`` ends right before token ``index``."""
-    words = [normalize(t.text) for t in tokens[:index]]
-    return any(p and tuple(words[-len(p):]) == p for p in phrases)
-
-
-def words_at(tokens: Sequence[Token], index: int, phrases: Sequence[tuple[str, ...]]) -> bool:
-    """True when one of ``phrases`` starts at token ``index``."""
-    words = [normalize(t.text) for t in tokens[index:]]
-    return any(p and tuple(words[: len(p)]) == p for p in phrases)
 
 
 def is_negated(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]], lists: Lists) -> bool:
@@ -375,15 +525,16 @@ def is_negated(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]],
     of a famine": a verb with a prepositional object, not a claimed clause."""
     cue = captures.get("cue")
     content = captures.get("content")
-    if cue and words_before(tokens, cue[0], lists.negated):
+    norms = token_view(tokens).norms  # the folded words find_all already computed for these tokens
+    if cue and lists.negated_set.ends_at(norms, cue[0]):
         return True
-    return bool(content and words_at(tokens, content[0], (*lists.negated, *lists.non_clause)))
+    return bool(content and lists.not_content_set.longest_at(norms, content[0], len(norms)))
 
 
 def is_passive(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]], lists: Lists) -> bool:
     """"North Korea is reported to ...": the actor before a passive reporting verb is its topic, not its speaker."""
     cue = captures.get("cue")
-    return bool(cue and "speaker" in captures and words_before(tokens, cue[0], lists.passive))
+    return bool(cue and "speaker" in captures and lists.passive_set.ends_at(token_view(tokens).norms, cue[0]))
 
 
 def content_range(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]],
@@ -394,10 +545,10 @@ def content_range(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int
     start, end = captures["content"]
     if start < end and tokens[start].text == ",":
         return None  # "X said, vowing to …": a participle clause after the verb is no claimed content
-    start = strip_opener(tokens, start, end, lists.openers)
+    start = strip_opener(tokens, start, end, lists.opener_set)
     end = contrast_cut(tokens, start, end, lists)
-    solid = [t for t in tokens[start:end] if t.kind not in PUNCT_KINDS]
-    if len(solid) == 1 and solid[0].kind == "quote":
+    solid = [kind for kind in token_view(tokens).kinds[start:end] if kind not in PUNCT_KINDS]
+    if len(solid) == 1 and solid[0] == "quote":
         return (start, end)
     return (start, end) if len(solid) >= MIN_CONTENT_TOKENS else None
 
@@ -409,11 +560,14 @@ def contrast_cut(tokens: Sequence[Token], start: int, end: int, lists: Lists) ->
     Germany announced. A contrast conjunction (``contrast_clauses``) counts only after a comma and before
     a subject of its own (an actor or a ``subject_starts`` word); "..., while also noting that" stays.
     """
+    norms, contrasts = token_view(tokens).norms, lists.contrasts
+    if contrasts.isdisjoint(norms[start + 1 : end - 1]):
+        return end  # no contrast word at all: the usual case, decided by one set operation
     for index in range(start + 1, end - 1):
-        if tokens[index - 1].text != "," or normalize(tokens[index].text) not in lists.contrasts:
+        if tokens[index - 1].text != "," or norms[index] not in contrasts:
             continue
         after = tokens[index + 1]
-        if after.kind == "actor" or (after.kind == "word" and normalize(after.text) in lists.subject_starts):
+        if after.kind == "actor" or (after.kind == "word" and norms[index + 1] in lists.subject_starts):
             return index - 1
     return end
 
@@ -429,8 +583,7 @@ def content_span(tokens: Sequence[Token], start: int, end: int, text: str) -> Sp
 def claim_kind(rule: Any, tokens: Sequence[Token], start: int, end: int) -> ClaimKind:
     """The rule's kind, except that an indirect content holding a quotation is ``mixed``."""
     kind: ClaimKind = rule.claim_kind
-    has_quote = any(t.kind == "quote" for t in tokens[start:end])
-    if kind != "direct" and has_quote:
+    if kind != "direct" and "quote" in token_view(tokens).kinds[start:end]:
         return "mixed"
     return kind
 
@@ -482,7 +635,7 @@ def sentence_candidates(ctx: Context) -> list[Candidate]:
     """Indirect, according-to and unattributed rules, one sentence at a time."""
     found: list[Candidate] = []
     for sentence in ctx.segments.sentences:
-        tokens = window_tokens(ctx.segments, ctx.table, (sentence,))
+        tokens = ctx.stream(sentence)
         for rank, rule in ctx.runnable(tokens, quotes=False):
             for match in rule.pattern.find_all(tokens, mentions=ctx.mentions):
                 candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists, ctx.people,
@@ -495,11 +648,11 @@ def sentence_candidates(ctx: Context) -> list[Candidate]:
 # --------------------------------------------------------------------------- quote rules
 
 
-def quote_window(segments: Segments, quote: Quote) -> tuple[list[Sentence], int]:
+def quote_window(segments: Segments, quote: Quote, index: SentenceIndex | None = None) -> tuple[list[Sentence], int]:
     """The sentences around a quote (one before, one after) and the index in the window of the last
     sentence the quote itself overlaps (an attribution beyond it is in the next sentence)."""
     sentences = segments.sentences
-    inside = [i for i, s in enumerate(sentences) if s.span.overlaps(quote.span)]
+    inside = (index or SentenceIndex.of(sentences)).overlapping(sentences, quote.span)
     if not inside:
         return [], -1
     first, last = max(inside[0] - 1, 0), min(inside[-1] + 1, len(sentences) - 1)
@@ -513,7 +666,7 @@ def attribute_quote(ctx: Context, quote: Quote) -> Candidate | None:
     the rule order: in "“A,” she said, “B.” He left." the second part belongs to "she said". A rule that
     names nobody (``unattributed``) is only the fallback.
     """
-    window, last_inside = quote_window(ctx.segments, quote)
+    window, last_inside = quote_window(ctx.segments, quote, ctx.sentence_index)
     if not window:
         return None
     tokens, found = window_quote_matches(ctx, window)
@@ -533,7 +686,7 @@ def window_quote_matches(ctx: Context, window: Sequence[Sentence]) -> tuple[tupl
     key = (window[0].index, window[-1].index)
     cached = ctx.windows.get(key)
     if cached is None:
-        tokens = window_tokens(ctx.segments, ctx.table, window)
+        tokens = window_tokens(ctx, window)
         cached = ctx.windows[key] = (tokens, list(quote_matches(ctx, tokens)))
     return cached
 
@@ -661,10 +814,14 @@ def hedge_index(cues: Sequence[HedgeCue]) -> dict[str, tuple[HedgeCue, ...]]:
 
 def hedge_hits(tokens: Sequence[Token], index: Mapping[str, Sequence[HedgeCue]]) -> list[tuple[Span, HedgeCue]]:
     """Longest hedge entry starting at each word token (mention tokens such as the month "May" never match)."""
+    view = token_view(tokens)  # folded words and kinds, shared with the rules run on the same tokens
+    norms, kinds = view.norms, view.kinds
+    if index.keys().isdisjoint(norms):
+        return []  # most sentences: no word that starts a hedge
     hits: list[tuple[Span, HedgeCue]] = []
     i = 0
     while i < len(tokens):
-        best = _longest_cue(tokens, i, index)
+        best = _longest_cue(norms, kinds, i, index)
         if best is None:
             i += 1
             continue
@@ -673,13 +830,13 @@ def hedge_hits(tokens: Sequence[Token], index: Mapping[str, Sequence[HedgeCue]])
     return hits
 
 
-def _longest_cue(tokens: Sequence[Token], i: int, index: Mapping[str, Sequence[HedgeCue]]) -> HedgeCue | None:
-    if tokens[i].kind != "word":
+def _longest_cue(norms: Sequence[str], kinds: Sequence[str], i: int,
+                 index: Mapping[str, Sequence[HedgeCue]]) -> HedgeCue | None:
+    if kinds[i] != "word":
         return None
-    for cue in index.get(normalize(tokens[i].text), ()):
-        window = tokens[i : i + len(cue.words)]
-        if len(window) == len(cue.words) and all(t.kind == "word" for t in window) and \
-                tuple(normalize(t.text) for t in window) == cue.words:
+    for cue in index.get(norms[i], ()):
+        end = i + len(cue.words)
+        if end <= len(norms) and tuple(norms[i:end]) == cue.words and all(k == "word" for k in kinds[i:end]):
             return cue
     return None
 
@@ -688,10 +845,13 @@ def find_hedges(ctx: Context, candidate: Candidate) -> list[tuple[Span, HedgeCue
     """Hedge cues inside the content or the attribution of a claim, in text order."""
     claim = candidate.claim
     found: dict[Span, HedgeCue] = {}
-    for sentence in ctx.segments.sentences:
+    sentences, index = ctx.segments.sentences, ctx.sentence_index
+    near_content, near_region = index.around(claim.content), index.around(candidate.region)
+    for i in range(min(near_content.start, near_region.start), max(near_content.stop, near_region.stop)):
+        sentence = sentences[i]
         if not (sentence.span.overlaps(claim.content) or sentence.span.overlaps(candidate.region)):
             continue
-        for span, cue in hedge_hits(ctx.table[sentence.index], ctx.lists.hedge_index):
+        for span, cue in ctx.sentence_hedges(sentence):
             if claim.content.contains(span) or in_attribution(span, candidate, ctx.segments.quotes):
                 found.setdefault(span, cue)
     return sorted(found.items())
@@ -745,8 +905,7 @@ def attribute_claims(segments: Segments, mentions: Mentions, events: tuple[Event
     """
     lexicon = getattr(ruleset, "lexicon", None)
     lists = cached_lists(getattr(lexicon, "wordlists", {}) or {})
-    ctx = Context(segments, mentions, token_table(segments, mentions), lists, ranked_rules(ruleset),
-                  index=getattr(ruleset, "claim_index", None),
+    ctx = Context(segments, mentions, token_table(segments, mentions), lists, cached_rules(ruleset),
                   people=frozenset(a.key for a in mentions.actors if a.type == "person"),
                   speaking=SpeakingGroups(frozenset(a.key for a in mentions.actors if a.type == "location")))
     candidates = quote_candidates(ctx) + sentence_candidates(ctx)
