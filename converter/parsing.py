@@ -12,6 +12,7 @@ longest expression.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -57,9 +58,8 @@ _SETTINGS = frozenset({"vague_plural_count"})
 _ISODATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DECADE_RE = re.compile(r"\d{3}0s")
 _PLAIN_INT_RE = re.compile(r"\d+")
-_UNKNOWN = "?"  # not a terminal name: marks a shape not computed yet
 _NO_ENTRY: Mapping[str, Any] = MappingProxyType({})  # the entry of a category that comes from no word list
-_SHAPES_MAX = 100_000  # remembered token shapes per categorizer (a bound for endless batch runs)
+_FACTS_MAX = 100_000  # remembered token facts per categorizer (a bound for endless batch runs)
 
 
 # builds the transformer of one parse from the word-list entries behind its tokens (keyed by start offset)
@@ -108,6 +108,57 @@ def _entry_attrs(entry: Any) -> Mapping[str, Any]:
     return entry if isinstance(entry, dict) else {}
 
 
+class Fact(NamedTuple):
+    """What a token, or a multi-word entry starting at it, is to a grammar: its terminal (None: outside every
+    expression), the word-list entry behind it, and how many tokens it covers."""
+
+    terminal: str | None
+    entry: Mapping[str, Any]
+    size: int
+
+
+_PHRASE = "*"  # not a terminal name: the token may start a multi-word entry, so only its context decides
+
+
+class _Starter(NamedTuple):
+    """The fact of a token that may start a multi-word entry: what it is alone, and the (lower-cased) words
+    that can follow it in one (any other next word, and it stays alone without a single dictionary probe)."""
+
+    terminal: str  # always _PHRASE
+    alone: Fact
+    followers: frozenset[str]
+
+
+class Layout(NamedTuple):
+    """A sentence's categories as terminal names plus the facts behind them; Cats are built on demand.
+
+    Why not a list of Cats: the parser only reads the terminals of most positions (a quantity sentence
+    makes nearly every word WORD or PLURAL), so a :class:`Cat` is built only where lark or a transformer
+    needs one.
+    """
+
+    tokens: Sequence[Token]
+    terminals: list[str | None]
+    facts: list[Fact]
+    starts: list[int] | None  # first token of each fact; None when fact ``j`` is token ``j`` (no multi-word entry)
+
+    def cat(self, j: int) -> Cat | None:
+        """Category ``j`` as a :class:`Cat` (None outside every expression); a multi-word entry is one Cat."""
+        fact = self.facts[j]
+        if fact.terminal is None:
+            return None
+        first = j if self.starts is None else self.starts[j]
+        token = self.tokens[first]
+        if fact.size == 1:
+            return Cat(fact.terminal, token.span, token.text, fact.entry)
+        words = self.tokens[first : first + fact.size]
+        return Cat(fact.terminal, Span(token.span.start, words[-1].span.end),
+                   " ".join(t.text for t in words), fact.entry)
+
+    def cats(self, lo: int, hi: int) -> list[Cat | None]:
+        return [self.cat(j) for j in range(lo, hi)]
+
+
 @dataclass(frozen=True)
 class Categorizer:
     """Maps word tokens to grammar categories using word lists (longest multi-word entry first)."""
@@ -118,96 +169,90 @@ class Categorizer:
     open_words: bool  # quantity grammar: other words become WORD/PLURAL
     stopwords: frozenset[str]
     plural_endings: tuple[str, ...]
-    #: (token kind, text) -> shape terminal or None, filled as words are met: most tokens of a sentence
-    #: start no word-list entry, and their category depends on nothing but kind and text.
-    shapes: dict[tuple[str, str], str | None] = field(default_factory=dict, compare=False, repr=False)
-    #: anchor terminals -> {(token kind, text): whether that token can be categorized as one of them}
-    anchored: dict[frozenset[str], dict[tuple[str, str], bool]] = field(
-        default_factory=dict, compare=False, repr=False)
-    #: anchor terminals -> the words that may carry them (see _anchor_words), built once per anchor set
-    anchor_words: dict[frozenset[str], frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    #: token kind -> text -> the token's :class:`Fact` (or :class:`_Starter`), filled as words are met: its
+    #: category depends on nothing but kind and text, so a sentence costs one look-up per token.
+    #: (Two levels rather than a (kind, text) key: no tuple is built per token.)
+    facts: defaultdict[str, dict[str, Fact | _Starter]] = field(
+        default_factory=lambda: defaultdict(dict), compare=False, repr=False)
+    #: lower-cased first word of a multi-word entry (either table) -> lower-cased second words
+    followers: Mapping[str, frozenset[str]] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        seconds: dict[str, set[str]] = {}
+        for key in (*self.phrases, *self.exact):
+            if len(key) > 1:
+                seconds.setdefault(key[0].lower(), set()).add(key[1].lower())
+        object.__setattr__(self, "followers", {first: frozenset(words) for first, words in seconds.items()})
 
     def may_hold(self, tokens: Sequence[Token], anchors: frozenset[str]) -> bool:
-        """False when no token of ``tokens`` can be categorized as one of ``anchors`` (so no expression
-        that needs one can be found: the caller skips the sentence); True otherwise.
-
-        A token can when it is the longest word of a word-list entry with an anchor terminal (a sentence
-        holding the entry holds each of its words; compared folded, a final period optional, which
-        accepts at least what :meth:`categorize` accepts) or when its shape is an anchor; the answer depends only on
-        the token's kind and text, so it is remembered per (kind, text) and a sentence costs one
-        look-up per token.
-        """
-        seen = self.anchored.get(anchors)
-        if seen is None:
-            seen = self.anchored[anchors] = {}
-        for token in tokens:
-            key = (token.kind, token.text)
-            known = seen.get(key)
-            if known is None:
-                if len(seen) >= _SHAPES_MAX:
-                    seen.clear()
-                known = seen[key] = self._can_anchor(token, anchors)
-            if known:
-                return True
-        return False
-
-    def _can_anchor(self, token: Token, anchors: frozenset[str]) -> bool:
-        word = token.text.lower()
-        words = self._anchor_words(anchors)
-        if word in words or (word[-1:] == "." and word.rstrip(".") in words):
-            return True
-        key = (token.kind, token.text)
-        shape = self.shapes.get(key, _UNKNOWN)
-        if shape is _UNKNOWN:
-            if len(self.shapes) >= _SHAPES_MAX:
-                self.shapes.clear()
-            shape = self.shapes[key] = self._shape_terminal(token)
-        return shape in anchors
-
-    def _anchor_words(self, anchors: frozenset[str]) -> frozenset[str]:
-        """For each entry (either table) whose terminal is an anchor, its longest word, lower-cased.
-
-        Any word of an entry would do; the longest is the least likely to occur elsewhere ("a dozen"
-        needs "dozen", far rarer than "a"). Cached: it walks every entry of both tables.
-        """
-        words = self.anchor_words.get(anchors)
-        if words is None:
-            words = self.anchor_words[anchors] = frozenset(
-                max(reversed(key), key=len).lower() for table in (self.phrases, self.exact)
-                for key, (terminal, _) in table.items() if terminal in anchors)
-        return words
+        """False when no category of ``tokens`` is one of ``anchors``: no expression that needs one can be
+        found, so the caller skips the sentence; True otherwise."""
+        return not anchors.isdisjoint(self.layout(tokens).terminals)
 
     def categorize(self, tokens: Sequence[Token]) -> list[Cat | None]:
         """Categories in token order; None marks a token outside every expression (a multi-word entry is one Cat)."""
-        cats: list[Cat | None] = []
-        append = cats.append
-        reach, shapes = self.reach, self.shapes
-        n = len(tokens)
-        i = 0
-        while i < n:
-            token = tokens[i]
-            text = token.text
-            first = text.lower()
-            if first in reach or (first[-1:] == "." and first.rstrip(".") in reach):
-                found = self._phrase_at(tokens, i, first)
-                if found is not None:
-                    size, terminal, entry = found
-                    if size == 1:
-                        append(Cat(terminal, token.span, text, entry))
-                    else:
-                        span = Span(token.span.start, tokens[i + size - 1].span.end)
-                        append(Cat(terminal, span, " ".join(t.text for t in tokens[i : i + size]), entry))
-                    i += size
-                    continue
-            key = (token.kind, text)
-            shape = shapes.get(key, _UNKNOWN)
-            if shape is _UNKNOWN:
-                if len(shapes) >= _SHAPES_MAX:
-                    shapes.clear()
-                shape = shapes[key] = self._shape_terminal(token)
-            append(None if shape is None else Cat(shape, token.span, text, _NO_ENTRY))
-            i += 1
-        return cats
+        layout = self.layout(tokens)
+        return layout.cats(0, len(layout.facts))
+
+    def layout(self, tokens: Sequence[Token]) -> Layout:
+        """The categories of ``tokens`` (see :class:`Layout`): cached facts, context only after entry starters."""
+        by_kind, learn = self.facts, self._learn
+        facts = [by_kind[t.kind].get(t.text) or learn(t) for t in tokens]
+        terminals = [f.terminal for f in facts]
+        if _PHRASE not in terminals:
+            return Layout(tokens, terminals, facts, None)  # type: ignore[arg-type]
+        return self._join_phrases(tokens, facts, terminals)
+
+    def _learn(self, token: Token) -> Fact | _Starter:
+        known = self.facts[token.kind]
+        if len(known) >= _FACTS_MAX:
+            known.clear()
+        fact = known[token.text] = self._token_fact(token)
+        return fact
+
+    def _token_fact(self, token: Token) -> Fact | _Starter:
+        """A token's fact on its own: an entry of one word or its shape; a :class:`_Starter` when a longer
+        entry may start with it (compared folded, a final period optional, as :meth:`_phrase_at` does)."""
+        first = token.text.lower()
+        longest = max(self.reach.get(first, 0), self.reach.get(first.rstrip("."), 0))
+        found = self._phrase_at((token,), 0, first) if longest else None
+        alone = Fact(self._shape_terminal(token), _NO_ENTRY, 1) if found is None else Fact(found[1], found[2], 1)
+        return _Starter(_PHRASE, alone, self.followers.get(first, frozenset())) if longest > 1 else alone
+
+    def _join_phrases(self, tokens: Sequence[Token], facts: list[Any], terminals: list[str | None]) -> Layout:
+        """The layout once each :class:`_Starter` is resolved in context, left to right: the longest entry
+        starting there becomes one fact for its words (a starter inside it is dropped), or the starter is
+        what it is alone. Only starter positions are visited."""
+        joined: list[int] = []  # positions that became a multi-word fact
+        end = 0
+        for i in [i for i, terminal in enumerate(terminals) if terminal == _PHRASE]:
+            if i >= end:
+                fact = facts[i] = self._resolve(tokens, i, facts[i])
+                terminals[i] = fact.terminal
+                end = i + fact.size
+                if fact.size > 1:
+                    joined.append(i)
+        if not joined:
+            return Layout(tokens, terminals, facts, None)
+        starts = list(range(len(tokens)))
+        for i in reversed(joined):
+            del starts[i + 1 : i + facts[i].size]
+        facts = [facts[i] for i in starts]
+        return Layout(tokens, [f.terminal for f in facts], facts, starts)
+
+    def _resolve(self, tokens: Sequence[Token], i: int, starter: _Starter) -> Fact:
+        """The fact of the starter at token ``i``: the longest entry starting there, or the starter alone.
+
+        The next word is checked against the starter's followers first (folded, a final period optional,
+        which accepts at least what :meth:`_phrase_at` accepts), so most starters ("a", "at") cost no probe.
+        """
+        if i + 1 < len(tokens):
+            second = tokens[i + 1].text.lower()
+            if second in starter.followers or second.rstrip(".") in starter.followers:
+                found = self._phrase_at(tokens, i, tokens[i].text.lower())
+                if found is not None and found[0] > 1:
+                    return Fact(found[1], found[2], found[0])
+        return starter.alone
 
     def _phrase_at(self, tokens: Sequence[Token], i: int, first: str) -> tuple[int, str, Mapping[str, Any]] | None:
         """The longest entry starting at token ``i`` (``first`` is its lower-cased text): size, terminal, entry.
@@ -370,39 +415,55 @@ def _lark_token(cat: Cat) -> LarkToken:
 _DEAD, _LIVE, _ACCEPTS = 0, 1, 2  # a prefix of terminals: a parse error / may go on / is a whole expression
 _PREFIXES_MAX = 200_000  # remembered prefixes per grammar (a bound for endless batch runs)
 
+# the slice [lo, hi) of a sentence's categories as Cats, built only when lark or a transformer reads them
+CatsBetween = Callable[[int, int], Sequence[Cat]]
+
+
+class _PrefixTrie:
+    """What the LALR parser made of each terminal sequence seen so far: ``{terminal: (status, child)}``.
+
+    Why a trie: whether a prefix parses depends only on its terminals (the LALR automaton never looks at
+    token text), and the same short sequences ("ON WEEKDAY", "NUMBER PLURAL") recur in every article, so
+    each is run through lark once per process, and extending a prefix by one terminal is one look-up.
+    """
+
+    __slots__ = ("root", "size")
+
+    def __init__(self) -> None:
+        self.root: dict[str, tuple[int, dict[str, Any]]] = {}
+        self.size = 0
+
 
 @cache
-def _prefix_table(parser: Lark) -> dict[tuple[str, ...], int]:
-    """What the LALR parser made of each terminal sequence seen so far (``_DEAD``/``_LIVE``/``_ACCEPTS``)."""
-    return {}
+def _prefix_trie(parser: Lark) -> _PrefixTrie:
+    return _PrefixTrie()
 
 
-def _longest_prefix(parser: Lark, cats: Sequence[Cat]) -> int:
-    """Length of the longest prefix of ``cats`` that parses as a whole expression (0 if none).
-
-    Why the table: whether a prefix parses depends only on its terminals (the LALR automaton never
-    looks at token text), and the same short sequences ("on WEEKDAY", "NUMBER PLURAL") recur in
-    every article, so each is run through lark once per process.
-    """
-    table = _prefix_table(parser)
-    if len(table) >= _PREFIXES_MAX:
-        table.clear()
+def _longest_prefix(parser: Lark, terminals: Sequence[str | None], i: int, cats_between: CatsBetween) -> int:
+    """Length of the longest run of categories from ``i`` that parses as a whole expression (0 if none);
+    a None terminal (a token outside every expression) ends the run."""
+    trie = _prefix_trie(parser)
+    if trie.size >= _PREFIXES_MAX:
+        trie.root, trie.size = {}, 0
+    node = trie.root
     interactive = None
-    fed = 0
-    best = 0
-    key: tuple[str, ...] = ()
-    for length, cat in enumerate(cats, start=1):
-        key = (*key, cat.terminal)
-        status = table.get(key)
-        if status is None:
+    fed = best = 0
+    for k in range(i, len(terminals)):
+        terminal = terminals[k]
+        if terminal is None:
+            break
+        step = node.get(terminal)
+        if step is None:
             if interactive is None:
                 interactive = parser.parse_interactive()
-            status, fed = _feed_up_to(interactive, cats, fed, length)
-            table[key] = status
+            status, fed = _feed_up_to(interactive, cats_between(i, k + 1), fed, k + 1 - i)
+            step = node[terminal] = (status, {})
+            trie.size += 1
+        status, node = step
         if status == _DEAD:
             break
         if status == _ACCEPTS:
-            best = length
+            best = k + 1 - i
     return best
 
 
@@ -424,18 +485,25 @@ def _feed_up_to(interactive: Any, cats: Sequence[Cat], fed: int, length: int) ->
 
 def find_expressions(parser: Lark, transformer: TransformerFactory, cats: Sequence[Cat | None]) -> list[Parsed]:
     """Leftmost-longest parses inside the category stream; a parse the transformer rejects is skipped."""
+    terminals = [c.terminal if c is not None else None for c in cats]
+    return _find(parser, transformer, terminals, lambda lo, hi: cats[lo:hi])  # type: ignore[return-value]
+
+
+def _find(parser: Lark, transformer: TransformerFactory, terminals: Sequence[str | None],
+          cats_between: CatsBetween) -> list[Parsed]:
+    """:func:`find_expressions` over terminal names; only positions whose terminal can begin an expression
+    are tried, and a found expression's inner positions are skipped."""
     found: list[Parsed] = []
     first = first_terminals(parser)
-    for run in _split_runs(cats):
-        i = 0
-        while i < len(run):
-            length = _longest_prefix(parser, run[i:]) if run[i].terminal in first else 0
-            parsed = _transform(parser, transformer, run[i : i + length]) if length else None
-            if parsed is None:
-                i += 1
-                continue
+    end = 0
+    for i in [i for i, terminal in enumerate(terminals) if terminal in first]:
+        if i < end:
+            continue
+        length = _longest_prefix(parser, terminals, i, cats_between)
+        parsed = _transform(parser, transformer, cats_between(i, i + length)) if length else None
+        if parsed is not None:
             found.append(parsed)
-            i += length
+            end = i + length
     return found
 
 
@@ -475,17 +543,6 @@ def anchor_terminals(name: str) -> frozenset[str]:
 def first_terminals(parser: Lark) -> frozenset[str]:
     """Terminals that can begin an expression: only there is a parse worth trying (a cheap trigger scan)."""
     return frozenset(parser.parse_interactive().choices())
-
-
-def _split_runs(cats: Sequence[Cat | None]) -> list[list[Cat]]:
-    """Runs of consecutive categories; a token outside every expression ends a run."""
-    runs: list[list[Cat]] = [[]]
-    for cat in cats:
-        if cat is None:
-            runs.append([])
-        else:
-            runs[-1].append(cat)
-    return [run for run in runs if run]
 
 
 # (grammar, transformer, (terminal, text, entry id) per category) -> (entries, (rule, meaning) or None)
@@ -745,14 +802,17 @@ def parse_time(tokens: Sequence[Token], categorizer: Categorizer | None = None) 
         categorizer: word lists compiled by :func:`build_categorizer`; defaults to rules/lexicon/time.yaml.
     """
     categorizer = categorizer or default_categorizers()[0]
-    if not categorizer.may_hold(tokens, anchor_terminals("time.lark")):
-        return []
-    return find_expressions(load_grammar("time.lark"), TimeTransformer, categorizer.categorize(tokens))
+    return _parse("time.lark", TimeTransformer, categorizer.layout(tokens))
 
 
 def parse_quantity(tokens: Sequence[Token], categorizer: Categorizer | None = None) -> list[Parsed]:
     """All quantity expressions in ``tokens``; meanings are :class:`QuantityValue`."""
     categorizer = categorizer or default_categorizers()[1]
-    if not categorizer.may_hold(tokens, anchor_terminals("quantity.lark")):
+    return _parse("quantity.lark", QuantityTransformer, categorizer.layout(tokens))
+
+
+def _parse(grammar: str, transformer: TransformerFactory, layout: Layout) -> list[Parsed]:
+    """Expressions of one categorized sentence; one without any anchor terminal holds none, so it is not parsed."""
+    if anchor_terminals(grammar).isdisjoint(layout.terminals):
         return []
-    return find_expressions(load_grammar("quantity.lark"), QuantityTransformer, categorizer.categorize(tokens))
+    return _find(load_grammar(grammar), transformer, layout.terminals, layout.cats)  # type: ignore[arg-type]
