@@ -209,6 +209,7 @@ class Governors:
     longest: int = 1  # the most words of any verb or participle phrase: how far back a match must look
     closing_by_first: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     speakers_by_first: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    according_by_first: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     ultimatums: frozenset[tuple[str, ...]] = frozenset()
     contrasts: frozenset[str] = frozenset()  # ", while <subject> …" opens a clause no earlier verb governs
     places: frozenset[str] = frozenset()  # "Police in Bangladesh": prepositions of a place modifying an actor
@@ -358,16 +359,18 @@ def load_governors(wordlists: Mapping[str, Any]) -> Governors:
     participles = stance_modalities(wordlists, PARTICIPLE_LIST)
     closing = phrase_set(wordlists, CLOSING_LISTS)
     speakers = phrase_set(wordlists, SPEAKER_LISTS)
+    according = phrase_set(wordlists, (ACCORDING_LIST,))
     return Governors(
         verbs=verbs,
         participles=participles,
         non_clause=word_set(wordlists, NON_CLAUSE_LIST),
         closing=closing,
-        according=phrase_set(wordlists, (ACCORDING_LIST,)),
+        according=according,
         speakers=speakers,
         longest=max((len(p) for p in (*verbs, *participles)), default=1),
         closing_by_first=by_first_word(closing),
         speakers_by_first=by_first_word(speakers),
+        according_by_first=by_first_word(according),
         ultimatums=phrase_set(wordlists, (ULTIMATUM_LIST,)),
         tails=word_set(wordlists, TAILS_LIST),
         openers=word_set(wordlists, OPENERS_LIST),
@@ -651,7 +654,7 @@ def ultimatum_after(tokens: Sequence[Token], trigger_end: int, ultimatums: Itera
     An announced act made conditional on the other side ("will withdraw its troops unless …") is
     a threat (PLOVER THREATEN: ultimatums), not the act itself.
     """
-    words = [t.lower if t.kind == "word" else "" for t in tokens]
+    words = word_texts(tokens)
     return any(tuple(words[i : i + len(u)]) == u for u in ultimatums for i in range(trigger_end, len(words)))
 
 
@@ -775,6 +778,26 @@ def owner_pronoun(tokens: Sequence[Token], index: int, possessives: frozenset[st
             and index + 1 < len(tokens) and tokens[index + 1].kind == "word")
 
 
+def word_texts(tokens: Sequence[Token]) -> list[str]:
+    """Each token's lower-cased text when it is a word, "" otherwise (what cue and phrase look-ups read).
+
+    Every candidate of a sentence asks for the same list several times (cues, governing verbs,
+    ultimatums), so the list of the last token tuple asked about is kept (for that sentence only:
+    the next sentence replaces it); callers never change it.
+    """
+    last = _LAST_WORDS[0]
+    if last is not None and last[0] is tokens:
+        return last[1]
+    words = [t.text.lower() if t.kind == "word" else "" for t in tokens]
+    if isinstance(tokens, tuple):  # a list could change before the next call
+        _LAST_WORDS[0] = (tokens, words)
+    return words
+
+
+#: The token sequence :func:`word_texts` saw last, with its words (holding it keeps its id from reuse).
+_LAST_WORDS: list[tuple[Sequence[Token], list[str]] | None] = [None]
+
+
 def find_modality(tokens: Sequence[Token], trigger_start: int, cues: Sequence[Cue]) -> tuple[Modality, bool]:
     """Modality from the nearest cue before the trigger, and whether the event is negated.
 
@@ -792,7 +815,7 @@ def find_cue(tokens: Sequence[Token], trigger_start: int, cues: Sequence[Cue]) -
         if tokens[window_start - 1].kind == "punct":
             break
         window_start -= 1
-    words = [t.lower if t.kind == "word" else "" for t in tokens]
+    words = word_texts(tokens)
     found: Cue | None = None
     negated = False
     for end in range(trigger_start, window_start, -1):
@@ -814,7 +837,7 @@ def governing_modality(tokens: Sequence[Token], trigger: tuple[int, int], govern
     ("according to officials, …"), and a closing attribution after the trigger ("…, X said.").
     A nearer cue of its own (modality_cues) is applied first by the caller and wins over this.
     """
-    words = [t.lower if t.kind == "word" else "" for t in tokens]
+    words = word_texts(tokens)
     clause = clause_start(tokens, words, trigger[0], governors)
     earlier = reporting_verb_before(tokens, words, trigger[0], governors, clause)
     if earlier is not None:
@@ -872,8 +895,9 @@ def according_to_source(tokens: Sequence[Token], words: Sequence[str], governors
     The speaker must follow within ``SPEAKER_REACH`` tokens: an actor, or a source noun such as
     "officials" or "a statement" ("according to the plan" is no attribution).
     """
-    for start in range(len(words)):
-        for phrase in governors.according:
+    by_first = governors.according_by_first or by_first_word(governors.according)
+    for start, word in enumerate(words):
+        for phrase in by_first.get(word, ()):  # only phrases that start with this word can match here
             if tuple(words[start : start + len(phrase)]) != phrase:
                 continue
             after = start + len(phrase)

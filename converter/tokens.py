@@ -12,12 +12,14 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from itertools import pairwise
+from operator import attrgetter
 
 from converter.model import ActorMention, Mentions, QuantityMention, Sentence, Span, TimeMention, Token
 
 AnyMention = ActorMention | TimeMention | QuantityMention
 
 _KIND_OF = {ActorMention: "actor", TimeMention: "time", QuantityMention: "quantity"}
+_START, _END = attrgetter("span.start"), attrgetter("span.end")
 
 
 def _preference(mention: AnyMention) -> tuple[int, int, int]:
@@ -129,15 +131,13 @@ def _collapse(tokens: tuple[Token, ...], chosen: Sequence[AnyMention]) -> tuple[
     if not chosen:
         return tokens
     # a sentence's tokens are in order and never overlap, so their starts and ends both ascend:
-    # bisection finds each mention's tokens instead of a Python loop stepping over every token
-    starts = [t.span.start for t in tokens]
-    ends = [t.span.end for t in tokens]
+    # bisection (keyed by C-level attrgetters, no per-token list) finds each mention's tokens
     out: list[Token] = []
     i = 0
     for mention in chosen:
-        first = bisect.bisect_right(ends, mention.span.start, i)  # first token ending after the start
+        first = bisect.bisect_right(tokens, mention.span.start, i, key=_END)  # first token ending after the start
         out.extend(tokens[i:first])
-        i = bisect.bisect_left(starts, mention.span.end, first)  # first token starting at/after the end
+        i = bisect.bisect_left(tokens, mention.span.end, first, key=_START)  # first starting at/after the end
         if i > first:
             out.append(_collapsed(mention, tokens[first:i]))
     out.extend(tokens[i:])
