@@ -367,8 +367,7 @@ class Context:
     rules: PreparedRules
     #: Quote-rule candidates by window (first, last sentence index): quotes in the same sentences share
     #: one window, so their rules run once (see :func:`window_quote_matches`).
-    windows: dict[tuple[int, int], tuple[tuple[Token, ...], list[tuple[Candidate, int]]]] = field(
-        default_factory=dict, compare=False, repr=False)
+    windows: dict[tuple[int, int], WindowMatches] = field(default_factory=dict, compare=False, repr=False)
     #: Each sentence's stream with quotes collapsed, by sentence index: a sentence is in the sentence pass
     #: and in up to three quote windows, and is collapsed once.
     streams: dict[int, tuple[Token, ...]] = field(default_factory=dict, compare=False, repr=False)
@@ -665,40 +664,67 @@ def attribute_quote(ctx: Context, quote: Quote) -> Candidate | None:
     An attribution inside the quote's own sentences is preferred to one in the next sentence, whatever
     the rule order: in "“A,” she said, “B.” He left." the second part belongs to "she said". A rule that
     names nobody (``unattributed``) is only the fallback.
+
+    Rules are asked in precedence order and the first attribution inside the quote's sentences ends the
+    search, so the rules after it (the catch-all ``unattributed`` among them) run only on windows where
+    some quote still needs them.
     """
     window, last_inside = quote_window(ctx.segments, quote, ctx.sentence_index)
     if not window:
         return None
-    tokens, found = window_quote_matches(ctx, window)
-    limit = window[last_inside].span.end
-    matches = [(c, end) for c, end in found if c.quote is quote]
-    inside = [c for c, end in matches if end <= limit and not is_orphan(c)]
-    outside = [c for c, end in matches if end > limit and not is_orphan(c)
-               and next_tail(tokens, end, window[-1].span.end)]
-    chosen = inside or outside or [c for c, _ in matches if is_orphan(c)]
-    return chosen[0] if chosen else None
+    matches = window_quote_matches(ctx, window)
+    limit, window_end = window[last_inside].span.end, window[-1].span.end
+    outside: Candidate | None = None
+    orphan: Candidate | None = None
+    for found in matches.by_rule():
+        for candidate, end in found:
+            if candidate.quote is not quote:
+                continue
+            if is_orphan(candidate):
+                orphan = orphan or candidate
+            elif end <= limit:
+                return candidate
+            elif outside is None and next_tail(matches.tokens, end, window_end):
+                outside = candidate
+    return outside or orphan
 
 
-def window_quote_matches(ctx: Context, window: Sequence[Sentence]) -> tuple[tuple[Token, ...],
-                                                                             list[tuple[Candidate, int]]]:
-    """The window's tokens and every quote-rule match in it that attributes some quote, with the
-    character offset where the match ends; computed once per window and article."""
+class WindowMatches:
+    """The quote-rule matches of one window, rule by rule in precedence order, each rule run only when a
+    quote of the window asks past the rules before it (see :func:`attribute_quote`)."""
+
+    def __init__(self, ctx: Context, tokens: tuple[Token, ...]) -> None:
+        self.ctx = ctx
+        self.tokens = tokens
+        self.rules = ctx.runnable(tokens, quotes=True)
+        #: matches of ``rules[i]`` (with their end offsets) for every rule run so far
+        self.done: list[list[tuple[Candidate, int]]] = []
+
+    def by_rule(self) -> Iterable[list[tuple[Candidate, int]]]:
+        """Each runnable rule's matches that attribute some quote, in precedence order, run on demand."""
+        for i, (rank, rule) in enumerate(self.rules):
+            if i == len(self.done):
+                self.done.append(list(quote_matches(self.ctx, self.tokens, rank, rule)))
+            yield self.done[i]
+
+
+def window_quote_matches(ctx: Context, window: Sequence[Sentence]) -> WindowMatches:
+    """The window's tokens and its quote-rule matches; one per window (first, last sentence) and article."""
     key = (window[0].index, window[-1].index)
     cached = ctx.windows.get(key)
     if cached is None:
-        tokens = window_tokens(ctx, window)
-        cached = ctx.windows[key] = (tokens, list(quote_matches(ctx, tokens)))
+        cached = ctx.windows[key] = WindowMatches(ctx, window_tokens(ctx, window))
     return cached
 
 
-def quote_matches(ctx: Context, tokens: Sequence[Token]) -> Iterable[tuple[Candidate, int]]:
-    """Every quote-rule match whose content is a quote, with the character offset where it ends."""
-    for rank, rule in ctx.runnable(tokens, quotes=True):
-        for match in rule.pattern.find_all(tokens, mentions=ctx.mentions):
-            candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists, ctx.people,
-                                        ctx.speaking)
-            if candidate is not None and candidate.quote is not None:
-                yield candidate, tokens[match.end - 1].span.end
+def quote_matches(ctx: Context, tokens: Sequence[Token], rank: tuple[int, int],
+                  rule: Any) -> Iterable[tuple[Candidate, int]]:
+    """One quote rule's matches whose content is a quote, with the character offset where each ends."""
+    for match in rule.pattern.find_all(tokens, mentions=ctx.mentions):
+        candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists, ctx.people,
+                                    ctx.speaking)
+        if candidate is not None and candidate.quote is not None:
+            yield candidate, tokens[match.end - 1].span.end
 
 
 def next_tail(tokens: Sequence[Token], end: int, window_end: int) -> bool:
