@@ -118,6 +118,7 @@ class Fact(NamedTuple):
 
 
 _PHRASE = "*"  # not a terminal name: the token may start a multi-word entry, so only its context decides
+_UNSEEN = "?"  # not a terminal name: a token met for the first time
 
 
 class _Starter(NamedTuple):
@@ -130,30 +131,31 @@ class _Starter(NamedTuple):
 
 
 class Layout(NamedTuple):
-    """A sentence's categories as terminal names plus the facts behind them; Cats are built on demand.
+    """A sentence's categories as terminal names; the Cats behind them are built on demand.
 
     Why not a list of Cats: the parser only reads the terminals of most positions (a quantity sentence
-    makes nearly every word WORD or PLURAL), so a :class:`Cat` is built only where lark or a transformer
-    needs one.
+    makes nearly every word WORD or PLURAL), and most sentences hold no anchor at all, so a :class:`Cat`
+    (and the word-list entry behind it) is looked up only where lark or a transformer needs one.
     """
 
+    categorizer: Categorizer
     tokens: Sequence[Token]
     terminals: list[str | None]
-    facts: list[Fact]
-    starts: list[int] | None  # first token of each fact; None when fact ``j`` is token ``j`` (no multi-word entry)
+    starts: list[int] | None  # first token of each category; None when category ``j`` is token ``j``
+    joined: dict[int, Fact]  # first token -> the fact of a multi-word entry starting there
 
     def cat(self, j: int) -> Cat | None:
         """Category ``j`` as a :class:`Cat` (None outside every expression); a multi-word entry is one Cat."""
-        fact = self.facts[j]
-        if fact.terminal is None:
+        terminal = self.terminals[j]
+        if terminal is None:
             return None
         first = j if self.starts is None else self.starts[j]
         token = self.tokens[first]
-        if fact.size == 1:
-            return Cat(fact.terminal, token.span, token.text, fact.entry)
+        fact = self.joined.get(first)
+        if fact is None:
+            return Cat(terminal, token.span, token.text, self.categorizer.fact_of(token).entry)
         words = self.tokens[first : first + fact.size]
-        return Cat(fact.terminal, Span(token.span.start, words[-1].span.end),
-                   " ".join(t.text for t in words), fact.entry)
+        return Cat(terminal, Span(token.span.start, words[-1].span.end), " ".join(t.text for t in words), fact.entry)
 
     def cats(self, lo: int, hi: int) -> list[Cat | None]:
         return [self.cat(j) for j in range(lo, hi)]
@@ -170,9 +172,13 @@ class Categorizer:
     stopwords: frozenset[str]
     plural_endings: tuple[str, ...]
     #: token kind -> text -> the token's :class:`Fact` (or :class:`_Starter`), filled as words are met: its
-    #: category depends on nothing but kind and text, so a sentence costs one look-up per token.
-    #: (Two levels rather than a (kind, text) key: no tuple is built per token.)
+    #: category depends on nothing but kind and text. (Two levels rather than a (kind, text) key: no tuple
+    #: is built per token.)
     facts: defaultdict[str, dict[str, Fact | _Starter]] = field(
+        default_factory=lambda: defaultdict(dict), compare=False, repr=False)
+    #: the terminal of each fact above, filled with it: a sentence's terminals cost one look-up per token,
+    #: and the facts themselves are read only where a Cat is built
+    terminal_of: defaultdict[str, dict[str, str | None]] = field(
         default_factory=lambda: defaultdict(dict), compare=False, repr=False)
     #: lower-cased first word of a multi-word entry (either table) -> lower-cased second words
     followers: Mapping[str, frozenset[str]] = field(init=False, compare=False, repr=False)
@@ -192,22 +198,30 @@ class Categorizer:
     def categorize(self, tokens: Sequence[Token]) -> list[Cat | None]:
         """Categories in token order; None marks a token outside every expression (a multi-word entry is one Cat)."""
         layout = self.layout(tokens)
-        return layout.cats(0, len(layout.facts))
+        return layout.cats(0, len(layout.terminals))
 
     def layout(self, tokens: Sequence[Token]) -> Layout:
-        """The categories of ``tokens`` (see :class:`Layout`): cached facts, context only after entry starters."""
-        by_kind, learn = self.facts, self._learn
-        facts = [by_kind[t.kind].get(t.text) or learn(t) for t in tokens]
-        terminals = [f.terminal for f in facts]
+        """The categories of ``tokens`` (see :class:`Layout`): cached terminals, context only after entry starters."""
+        known = self.terminal_of
+        terminals = [known[t.kind].get(t.text, _UNSEEN) for t in tokens]
+        if _UNSEEN in terminals:
+            terminals = [self._learn(t).terminal if c == _UNSEEN else c for t, c in zip(tokens, terminals)]
         if _PHRASE not in terminals:
-            return Layout(tokens, terminals, facts, None)  # type: ignore[arg-type]
-        return self._join_phrases(tokens, facts, terminals)
+            return Layout(self, tokens, terminals, None, {})
+        return self._join_phrases(tokens, terminals)
+
+    def fact_of(self, token: Token) -> Fact:
+        """The fact of ``token`` on its own (a starter without the longer entry it may start)."""
+        fact = self.facts[token.kind].get(token.text) or self._learn(token)
+        return fact.alone if isinstance(fact, _Starter) else fact
 
     def _learn(self, token: Token) -> Fact | _Starter:
-        known = self.facts[token.kind]
-        if len(known) >= _FACTS_MAX:
-            known.clear()
-        fact = known[token.text] = self._token_fact(token)
+        facts, terminals = self.facts[token.kind], self.terminal_of[token.kind]
+        if len(facts) >= _FACTS_MAX:
+            facts.clear()
+            terminals.clear()
+        fact = facts[token.text] = self._token_fact(token)
+        terminals[token.text] = fact.terminal
         return fact
 
     def _token_fact(self, token: Token) -> Fact | _Starter:
@@ -219,37 +233,38 @@ class Categorizer:
         alone = Fact(self._shape_terminal(token), _NO_ENTRY, 1) if found is None else Fact(found[1], found[2], 1)
         return _Starter(_PHRASE, alone, self.followers.get(first, frozenset())) if longest > 1 else alone
 
-    def _join_phrases(self, tokens: Sequence[Token], facts: list[Any], terminals: list[str | None]) -> Layout:
+    def _join_phrases(self, tokens: Sequence[Token], terminals: list[str | None]) -> Layout:
         """The layout once each :class:`_Starter` is resolved in context, left to right: the longest entry
-        starting there becomes one fact for its words (a starter inside it is dropped), or the starter is
-        what it is alone. Only starter positions are visited."""
-        joined: list[int] = []  # positions that became a multi-word fact
+        starting there becomes one category for its words (a starter inside it is dropped), or the starter
+        is what it is alone. Only starter positions are visited."""
+        joined: dict[int, Fact] = {}
         end = 0
         for i in [i for i, terminal in enumerate(terminals) if terminal == _PHRASE]:
             if i >= end:
-                fact = facts[i] = self._resolve(tokens, i, facts[i])
+                fact = self._resolve(tokens, i)
                 terminals[i] = fact.terminal
                 end = i + fact.size
                 if fact.size > 1:
-                    joined.append(i)
+                    joined[i] = fact
         if not joined:
-            return Layout(tokens, terminals, facts, None)
+            return Layout(self, tokens, terminals, None, joined)
         starts = list(range(len(tokens)))
         for i in reversed(joined):
-            del starts[i + 1 : i + facts[i].size]
-        facts = [facts[i] for i in starts]
-        return Layout(tokens, [f.terminal for f in facts], facts, starts)
+            del starts[i + 1 : i + joined[i].size]
+        return Layout(self, tokens, [terminals[i] for i in starts], starts, joined)
 
-    def _resolve(self, tokens: Sequence[Token], i: int, starter: _Starter) -> Fact:
+    def _resolve(self, tokens: Sequence[Token], i: int) -> Fact:
         """The fact of the starter at token ``i``: the longest entry starting there, or the starter alone.
 
         The next word is checked against the starter's followers first (folded, a final period optional,
         which accepts at least what :meth:`_phrase_at` accepts), so most starters ("a", "at") cost no probe.
         """
+        token = tokens[i]
+        starter: Any = self.facts[token.kind].get(token.text) or self._learn(token)  # a _Starter, as its terminal said
         if i + 1 < len(tokens):
             second = tokens[i + 1].text.lower()
             if second in starter.followers or second.rstrip(".") in starter.followers:
-                found = self._phrase_at(tokens, i, tokens[i].text.lower())
+                found = self._phrase_at(tokens, i, token.text.lower())
                 if found is not None and found[0] > 1:
                     return Fact(found[1], found[2], found[0])
         return starter.alone
