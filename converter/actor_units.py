@@ -68,7 +68,8 @@ def build_units(
     keys = normalize_tokens(texts)  # token features computed once per sentence, not per lookup
     title_firsts = first_words(words, "titles")
     titles = words.lists["titles"]
-    gazetteer_firsts = lexicon.gazetteer.first_keys
+    gazetteer = lexicon.gazetteer
+    gazetteer_firsts = gazetteer.first_keys
     plain = _plain_words(lexicon, words)
     n = len(texts)
     i = 0
@@ -82,9 +83,9 @@ def build_units(
         key = keys[i]
         title_first = key.lower() in title_firsts
         title = titles.match_at(texts, i) if title_first else None
-        if title is None and key not in gazetteer_firsts:
-            category = _word_category(text, words)
-            if not title_first and len(plain) < _PLAIN_MAX:
+        if title is None and (key not in gazetteer_firsts or not gazetteer.may_match(keys, i)):
+            category = _word_category(text, words)  # what _unit_at gives when nothing matches
+            if not title_first and key not in gazetteer_firsts and len(plain) < _PLAIN_MAX:
                 plain[text] = category
             units.append(_tuple_new(Unit, (category, i, i + 1, text, None, None)))
             i += 1

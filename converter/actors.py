@@ -10,7 +10,7 @@ between candidates, registers actors and resolves coreference across sentences.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from lark import Tree
@@ -75,12 +75,32 @@ class Enrichment:
 
 @dataclass
 class SentenceView:
-    """One sentence being read: its tokens, their texts, units and the article text."""
+    """One sentence being read: its tokens, their texts, units and the article text.
+
+    The derived fields are computed once per sentence because every recognizer asks the same
+    questions (is this word in a list, is there a title at all): with them a recognizer skips a
+    sentence, or all positions but a few, through set operations instead of a loop per unit.
+    """
 
     sentence: Sentence
     texts: list[str]
     units: list[Unit]
     text: str
+    #: token texts lower-cased
+    lowers: list[str] = field(init=False, repr=False)
+    #: unit texts as written, and lower-cased
+    unit_texts: list[str] = field(init=False, repr=False)
+    unit_lowers: list[str] = field(init=False, repr=False)
+    #: unit categories, in order and as a set
+    cats: list[str] = field(init=False, repr=False)
+    cat_set: frozenset[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.lowers = [t.lower() for t in self.texts]
+        self.unit_texts = [u.text for u in self.units]
+        self.unit_lowers = [t.lower() for t in self.unit_texts]
+        self.cats = [u.cat for u in self.units]
+        self.cat_set = frozenset(self.cats)
 
     def surface(self, start: int, end: int) -> str:
         """The article text of tokens ``[start, end)``, spacing as written."""
@@ -163,17 +183,21 @@ def _name_ok(s: SentenceView, first: int, last: int, words: ActorWords) -> bool:
 
 def titled_people(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     """``actors.person.titled``: [owner] title+ name, parsed by ``person.lark``."""
-    if not any(x.cat == "TITLE" for x in s.units):
+    if "TITLE" not in s.cat_set:
         return
-    u = 0
-    while u < len(s.units):
-        tree = _titled_at(s, u)
-        if tree is None:
-            u += 1
-            continue
-        found = list(_titled_candidates(s, tree, words))
-        yield from found
-        u = max(_indexes(tree)) + 1
+    resume = 0  # the unit after the last parse: parses do not overlap
+    for u in _titled_starts(s.cats):
+        tree = _titled_at(s, u) if u >= resume else None
+        if tree is not None:
+            yield from list(_titled_candidates(s, tree, words))
+            resume = max(_indexes(tree)) + 1
+
+
+def _titled_starts(cats: Sequence[str]) -> list[int]:
+    """Units a titled parse may start at: its first title stands fewer than ``_PERSON_WINDOW`` units
+    on (see :func:`_may_be_titled`), so only the few units before each title need trying."""
+    titles = [i for i, cat in enumerate(cats) if cat == "TITLE"]
+    return sorted({u for t in titles for u in range(max(0, t - _PERSON_WINDOW + 1), t + 1)})
 
 
 def _titled_at(s: SentenceView, u: int) -> Tree | None:
@@ -279,6 +303,8 @@ def _after_owner(tree: Tree, first_title: int) -> int:
 
 def appositions(s: SentenceView, words: ActorWords) -> Iterator[tuple[Candidate, Enrichment]]:
     """``actors.person.apposition``: name , [det] modifiers title — the title describes the name."""
+    if "TITLE" not in s.cat_set or "COMMA" not in s.cat_set:
+        return
     for u, unit in enumerate(s.units):
         if unit.cat not in ("NAME", "PERSONNAME") or (u > 0 and s.units[u - 1].cat in ("NAME", "PARTICLE")):
             continue
@@ -315,6 +341,8 @@ def _apposition(s: SentenceView, tree: Tree, words: ActorWords) -> tuple[Candida
 
 def bare_names(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     """``actors.person.name``: two to four title-case name words not headed like an org or place."""
+    if s.cats.count("NAME") < 2:
+        return  # a name needs two name words (see _plausible_name)
     units, u = s.units, 0
     while u < len(units):
         if units[u].cat != "NAME":  # no run starts here (what _name_run_end says, without the call)
@@ -343,7 +371,12 @@ def reporting_subjects(s: SentenceView, words: ActorWords) -> Iterator[Candidate
     follow a capitalized word, article or title (it would be part of a longer name).
     """
     verbs = words.texts("reporting_verbs")
-    for v, verb in enumerate(s.units):
+    commas = "TITLE" in s.cat_set  # a comma counts only with a title after it (_title_follows)
+    if verbs.isdisjoint(s.unit_lowers) and not (commas and "COMMA" in s.cat_set):
+        return
+    cats = s.cats
+    for v in [i for i, low in enumerate(s.unit_lowers) if low in verbs or (commas and cats[i] == "COMMA")]:
+        verb = s.units[v]
         if verb.cat == "COMMA" and _title_follows(s.units, v):
             start = v
             while start > 0 and v - start < 4 and _name_like(s.units[start - 1]):
@@ -352,7 +385,7 @@ def reporting_subjects(s: SentenceView, words: ActorWords) -> Iterator[Candidate
             if placed and _reporting_name_ok(s, start, v, words):
                 yield _reporting_candidate(s, start, v)
             continue
-        if verb.text.lower() not in verbs:
+        if s.unit_lowers[v] not in verbs:
             continue
         start = v
         while start > 0 and v - start < 4 and _name_like(s.units[start - 1]):
@@ -454,6 +487,10 @@ def _initial(word: str) -> bool:
 # --------------------------------------------------------------------------- recognizers: organizations
 
 
+#: unit categories that continue an organization's name run
+_RUN_CATS = frozenset({"NAME", "DEMONYM", "COUNTRY", "ORG", "LOC"})
+
+
 def _org_run_end(s: SentenceView, u: int, words: ActorWords) -> int:
     """End of a run of capitalized units, allowing connectors ("of", "for") between capitalized words."""
     end = u
@@ -461,7 +498,7 @@ def _org_run_end(s: SentenceView, u: int, words: ActorWords) -> int:
     while end < len(s.units):
         unit = s.units[end]
         if (
-            unit.cat in ("NAME", "DEMONYM", "COUNTRY", "ORG", "LOC")
+            unit.cat in _RUN_CATS
             or unit.text in words.exact("org_name_words")
             or (
                 unit.text.lower() in connectors
@@ -479,15 +516,23 @@ def _org_run_end(s: SentenceView, u: int, words: ActorWords) -> int:
 def head_noun_orgs(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     """``actors.org.head_noun``: capitalized words with an organization head ("Ministry of Defense")."""
     heads = words.exact("org_head_nouns")
-    if not any(x.cat == "NAME" and x.text in heads for x in s.units):
+    if heads.isdisjoint(s.unit_texts):
         return  # most sentences name no ministry or agency: skip the run scan
+    last_head = max(
+        (i for i, (cat, text) in enumerate(zip(s.cats, s.unit_texts)) if cat == "NAME" and text in heads),
+        default=-1,
+    )
+    # a run opens only at a unit _org_run_end accepts first; runs after the last head hold none
+    names = words.exact("org_name_words")
+    opens = [cat in _RUN_CATS or text in names for cat, text in zip(s.cats, s.unit_texts)]
     u = 0
-    while u < len(s.units):
+    while u <= last_head:
+        if not opens[u]:
+            u += 1
+            continue
         end = _org_run_end(s, u, words)
         run = s.units[u:end]
-        head_at = [
-            i for i, x in enumerate(run) if x.cat == "NAME" and x.text in words.exact("org_head_nouns")
-        ]
+        head_at = [i for i, x in enumerate(run) if x.cat == "NAME" and x.text in heads]
         if head_at and len(run) == 1 and _possessor_name(s, u):
             # "the Ombudsman's Office", "the President's Office": the possessor's name opens the organization
             yield _org_candidate(s, u - 2, end, words.match("org_head_nouns", [run[0].text], 0), words)
@@ -606,12 +651,11 @@ def _acronym(word: str) -> bool:
 def demonym_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     """``actors.group.demonym_noun``: "North Korean troops", "South Korean and Western officials"."""
     blocs = words.exact("blocs")
-    owns = [
-        x.cat in ("DEMONYM", "COUNTRY") or x.text in blocs for x in s.units
-    ]  # _group_owner, once per unit
-    for u, unit in enumerate(s.units):
-        if not owns[u] or (u > 0 and owns[u - 1]):
-            continue
+    if "DEMONYM" not in s.cat_set and "COUNTRY" not in s.cat_set and blocs.isdisjoint(s.unit_texts):
+        return  # no owner at all (_group_owner)
+    owns = [cat in ("DEMONYM", "COUNTRY") or text in blocs for cat, text in zip(s.cats, s.unit_texts)]
+    for u in [i for i, own in enumerate(owns) if own and not (i > 0 and owns[i - 1])]:  # a chain's first owner
+        unit = s.units[u]
         owners, v = _owner_chain(s, u, words)
         if len(owners) > 1 and owners[0].cat == "COUNTRY":  # "South Korea and Western nations": two actors
             continue
@@ -655,6 +699,8 @@ def owned_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     The owner keeps its own mention (so the group's affiliation points at an actor of the article) and
     the group mention starts after it, or after its 's.
     """
+    if "COUNTRY" not in s.cat_set and "ORG" not in s.cat_set:
+        return
     for u, unit in enumerate(s.units):
         if unit.cat not in ("COUNTRY", "ORG") or not isinstance(unit.entry, GazetteerEntry):
             continue
@@ -689,7 +735,7 @@ def bare_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     """
     starts = first_words(words, "group_nouns")
     # most words start no group noun: one comprehension finds the few that do, before any list lookup
-    for tok in [i for i, text in enumerate(s.texts) if text.lower() in starts]:
+    for tok in [i for i, lower in enumerate(s.lowers) if lower in starts]:
         noun = words.match("group_nouns", s.texts, tok)
         if noun is None:
             continue
@@ -836,6 +882,10 @@ def _group_spec(s: SentenceView, start: int, end: int, owners: list[Unit], noun:
 
 def place_heads(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     """``actors.location.head_noun``: "the Kursk region", "Idlib province"."""
+    if words.texts("place_heads").isdisjoint(s.unit_lowers) and words.exact("place_prefixes").isdisjoint(
+        s.unit_texts
+    ):
+        return  # neither a head after a name nor a prefix before one
     for u, unit in enumerate(s.units):
         if unit.cat not in ("NAME", "LOC") or (u > 0 and s.units[u - 1].cat in ("NAME", "LOC")):
             continue
@@ -860,11 +910,15 @@ def locatives(s: SentenceView, words: ActorWords, known: Known) -> Iterator[Cand
     """``actors.location.locative``: a capital or unknown name right after "in"/"near"..., or after a motion
     verb and its preposition ("travel to Cairo"), is a place (a capital keeps its country)."""
     preps = words.texts("locative_prepositions")
-    for u, unit in enumerate(s.units[1:], start=1):
+    directions, lowers = words.texts("motion_prepositions"), s.unit_lowers
+    # only a name or capital right after one of these prepositions can be a locative (cheap filter)
+    after_prep = [i for i in range(1, len(lowers)) if lowers[i - 1] in preps or lowers[i - 1] in directions]
+    for u in after_prep:
+        unit = s.units[u]
         if unit.cat not in ("COUNTRY", "NAME"):
             continue
         motion = _after_motion(s.units, u, words)
-        if s.units[u - 1].text.lower() not in preps and not motion:
+        if lowers[u - 1] not in preps and not motion:
             continue
         if unit.cat == "COUNTRY" and unit.form == "metonym" and isinstance(unit.entry, GazetteerEntry):
             spec = Spec("location", unit.text, "actors.location.locative", country=unit.entry.country)

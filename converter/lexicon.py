@@ -221,7 +221,8 @@ _Targets = tuple[tuple[GazetteerEntry, Form], ...]
 
 def normalize_tokens(tokens: Sequence[str]) -> list[str]:
     """The gazetteer keys of a sentence's tokens, computed once and passed to :meth:`Gazetteer.match_keys`."""
-    return [_key(t) for t in tokens]
+    # _key inlined: one call per token of every sentence adds up; only curly apostrophes need the call
+    return [_key(t) if "’" in t else "the" if t == "The" or t == "THE" else t for t in tokens]
 
 
 @dataclass(frozen=True)
@@ -243,12 +244,31 @@ class Gazetteer:
                 by_len.setdefault(len(phrase), {})[phrase] = targets
             index[first] = tuple(sorted(by_len.items(), key=lambda item: -item[0]))
         longest = max((n for groups in index.values() for n, _ in groups), default=1)
+        # first token → second tokens of its longer phrases: when the next token is none of them, only
+        # the one-token group can match ("the" starts hundreds of phrases, most tokens after it none)
+        seconds = {
+            first: frozenset(phrase[1] for n, phrases in groups if n > 1 for phrase in phrases)
+            for first, groups in index.items()
+        }
+        singles = {first: tuple(group for group in groups if group[0] == 1) for first, groups in index.items()}
+        object.__setattr__(self, "_seconds", seconds)
+        object.__setattr__(self, "_singles", singles)
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "_max_len", longest)
         object.__setattr__(self, "first_keys", frozenset(index))
 
     #: every normalized first token of a form: a token outside it starts no match (set in __post_init__).
     first_keys: frozenset[str] = field(init=False, default=frozenset(), compare=False, repr=False)
+
+    def may_match(self, keys: Sequence[str], i: int) -> bool:
+        """False when no form starts at token ``i``: its key starts none, or it starts no one-token form
+        and no longer form goes on with the next key (most "the" of a text), so no lookup is needed."""
+        first = keys[i]
+        if first not in self.first_keys:
+            return False
+        return bool(self._singles[first]) or (  # type: ignore[attr-defined]
+            i + 1 < len(keys) and keys[i + 1] in self._seconds[first]  # type: ignore[attr-defined]
+        )
 
     def match_keys(
         self, keys: Sequence[str], i: int, *, elliptic_ok: Container[str] = ()
@@ -261,9 +281,12 @@ class Gazetteer:
         return None if later is not None and later.end_tok > hit.end_tok else hit
 
     def _longest_keys(self, keys: Sequence[str], i: int, elliptic_ok: Container[str]) -> GazetteerHit | None:
-        groups = self._index.get(keys[i])  # type: ignore[attr-defined]
+        first = keys[i]
+        groups = self._index.get(first)  # type: ignore[attr-defined]
         if groups is None:
             return None
+        if i + 1 >= len(keys) or keys[i + 1] not in self._seconds[first]:  # type: ignore[attr-defined]
+            groups = self._singles[first]  # type: ignore[attr-defined]
         for n, phrases in groups:
             targets = phrases.get(tuple(keys[i : i + n])) if i + n <= len(keys) else None
             if targets is None:
@@ -369,6 +392,12 @@ class WordList:
         object.__setattr__(self, "_max_len", max((len(t) for t in index), default=0))
         # first word → entry lengths, longest first: a position whose word starts no entry costs one lookup
         object.__setattr__(self, "_lengths", {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()})
+        # first word → second words of its longer entries: a next word outside them leaves one-word entries
+        seconds: dict[str, set[str]] = {}
+        for tokens in index:
+            if len(tokens) > 1:
+                seconds.setdefault(tokens[0], set()).add(tokens[1])
+        object.__setattr__(self, "_seconds", {k: frozenset(v) for k, v in seconds.items()})
 
     def lookup(self, tokens: Sequence[str]) -> WordEntry | None:
         """Return the entry whose tokens equal ``tokens`` (any case), or None."""
@@ -380,11 +409,16 @@ class WordList:
 
     def match_at(self, tokens: Sequence[str], i: int) -> WordEntry | None:
         """Return the longest entry that starts at token ``i``, or None."""
-        lengths = self._lengths.get(_lower_key(tokens[i]))  # type: ignore[attr-defined]
+        first = _lower_key(tokens[i])
+        lengths = self._lengths.get(first)  # type: ignore[attr-defined]
         if lengths is None:
             return None
-        window = [_lower_key(t) for t in tokens[i : i + lengths[0]]]  # keyed once, longest first
         index = self._index  # type: ignore[attr-defined]
+        if lengths[0] > 1 and (
+            i + 1 >= len(tokens) or _lower_key(tokens[i + 1]) not in self._seconds[first]  # type: ignore[attr-defined]
+        ):
+            return index.get((first,))  # no longer entry continues with the next word
+        window = [_lower_key(t) for t in tokens[i : i + lengths[0]]]  # keyed once, longest first
         for n in lengths:
             entry = index.get(tuple(window[:n])) if n <= len(window) else None
             if entry is not None:

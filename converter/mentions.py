@@ -218,11 +218,13 @@ def _name_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
 def choose(candidates: Sequence[Candidate], taken: list[bool], words: ActorWords) -> list[Candidate]:
     """Keep non-overlapping candidates: best rule priority first, then the longer, then the earlier."""
     kept = []
-    ranked = [replace(c, priority=words.priority(c.spec.rule)) for c in candidates]
-    for cand in sorted(ranked, key=lambda c: c.rank):
+    priority = words.priority
+    # the key is Candidate.rank with the rule's priority; only the few kept candidates get it set
+    # (a dataclasses.replace per candidate cost more than the whole sort)
+    for cand in sorted(candidates, key=lambda c: (priority(c.spec.rule), c.start - c.end, c.start)):
         if cand.end > cand.start and not any(taken[cand.start : cand.end]):
             taken[cand.start : cand.end] = [True] * (cand.end - cand.start)
-            kept.append(cand)
+            kept.append(replace(cand, priority=priority(cand.spec.rule)))
     return sorted(kept, key=lambda c: c.start)
 
 
@@ -312,17 +314,18 @@ def _coreferent(
     """
     cues = _cues(words)
     aliases = registry.aliases
-    for u, unit in enumerate(s.units):
-        cat = unit.cat
-        if (
-            cat != "NAME"
-            and unit.text not in aliases
-            and (cat not in _CUE_CATEGORIES or unit.text.lower() not in cues)
-        ):
-            continue  # cheap test first: most units are plain words no coreference rule looks at
+    lowers = s.unit_lowers
+    # cheap test first: most units are plain words no coreference rule looks at
+    looked_at = [
+        u
+        for u, (cat, text) in enumerate(zip(s.cats, s.unit_texts))
+        if cat == "NAME" or text in aliases or (cat in _CUE_CATEGORIES and lowers[u] in cues)
+    ]
+    for u in looked_at:
+        unit = s.units[u]
         if any(taken[unit.start : unit.end]):
             continue
-        lower = unit.text.lower()
+        lower = lowers[u]
         cue = lower in cues or lower.replace("’", "'") in cues  # else neither an article nor a pronoun
         mention = _short_name(s, unit, words, registry) or (
             (_definite(s, u, words, registry, earlier) or _pronoun(s, u, words, registry, earlier))
