@@ -431,6 +431,7 @@ _DEAD, _LIVE, _ACCEPTS = 0, 1, 2  # a prefix of terminals: a parse error / may g
 _PREFIXES_MAX = 200_000  # remembered prefixes per grammar (a bound for endless batch runs)
 
 # the slice [lo, hi) of a sentence's categories as Cats, built only when lark or a transformer reads them
+# (always inside one run of categories, so it holds no None)
 CatsBetween = Callable[[int, int], Sequence[Cat]]
 
 
@@ -501,7 +502,7 @@ def _feed_up_to(interactive: Any, cats: Sequence[Cat], fed: int, length: int) ->
 def find_expressions(parser: Lark, transformer: TransformerFactory, cats: Sequence[Cat | None]) -> list[Parsed]:
     """Leftmost-longest parses inside the category stream; a parse the transformer rejects is skipped."""
     terminals = [c.terminal if c is not None else None for c in cats]
-    return _find(parser, transformer, terminals, lambda lo, hi: cats[lo:hi])  # type: ignore[return-value]
+    return _find(parser, transformer, terminals, lambda lo, hi: cats[lo:hi])  # type: ignore[arg-type,return-value]
 
 
 def _find(parser: Lark, transformer: TransformerFactory, terminals: Sequence[str | None],
