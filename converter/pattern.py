@@ -816,7 +816,7 @@ class TokenView:
     resolved on first use per ``Mentions``. Obtain one with :func:`token_view`.
     """
 
-    __slots__ = ("_mentions", "_types", "features", "kinds", "marks", "norms", "tokens")
+    __slots__ = ("_mentions", "_starts", "_types", "features", "kinds", "marks", "norms", "tokens")
 
     def __init__(self, tokens: Sequence[Token]) -> None:
         self.tokens = tokens
@@ -827,6 +827,19 @@ class TokenView:
         self.features = frozenset(self.norms).union(self.marks)
         self._mentions: Mentions | None = None
         self._types: list[str | None] | None = None
+        self._starts: dict[frozenset[str], list[int]] = {}
+
+    def starts(self, first: frozenset[str]) -> list[int]:
+        """Positions (ascending) of the tokens whose text or kind is in ``first`` (a :attr:`Pattern.first`).
+
+        Kept per set: many rules open with the same element (``$source``), so their matchers share the
+        list instead of each scanning the sentence again. Callers never change it.
+        """
+        found = self._starts.get(first)
+        if found is None:
+            marks = self.marks
+            found = self._starts[first] = [i for i, word in enumerate(self.norms) if word in first or marks[i] in first]
+        return found
 
     def actor_types(self, mentions: Mentions | None) -> list[str | None]:
         """The actor type of each actor token (None elsewhere), cached for the last ``mentions`` seen."""
@@ -1214,8 +1227,24 @@ Thread = tuple[int, tuple[int, ...]]
 
 def _actor_types(tokens: Sequence[Token], mentions: Mentions | None) -> list[str | None]:
     """The actor type of each actor token (via its ActorMention's actor key), None elsewhere."""
-    by_key = {a.key: a.type for a in mentions.actors} if mentions is not None else {}
+    by_key = _types_by_key(mentions)
     return [by_key.get(getattr(t.ref, "actor", None)) if t.kind == "actor" else None for t in tokens]
+
+
+def _types_by_key(mentions: Mentions | None) -> dict[str, str]:
+    """Actor key → actor type for the article's actors, built once per article (every sentence asks)
+    and kept for the last ``mentions`` only; the entry holds it, so its identity is never reused."""
+    if mentions is None:
+        return {}
+    last = _LAST_TYPES[0]
+    if last is not None and last[0] is mentions:
+        return last[1]
+    by_key = {a.key: a.type for a in mentions.actors}
+    _LAST_TYPES[0] = (mentions, by_key)
+    return by_key
+
+
+_LAST_TYPES: list[tuple[Mentions, dict[str, str]] | None] = [None]
 
 
 def _closure(prog: Sequence[Instr] | Flat, pc: int, caps: tuple[int, ...], pos: int, n: int, mark: list[int],
@@ -1277,7 +1306,7 @@ class _VM:
         self.mark = [0] * len(self.prog)
         self.gen = 0
         self.empty = (_UNSET,) * pattern.nslots
-        self.starts = _start_positions(pattern.first, view) if use_starts else None
+        self.starts = view.starts(pattern.first) if use_starts and pattern.first is not None else None
 
     def next_start(self, pos: int) -> int:
         """The first position >= ``pos`` where a match may start (-1 if none); every position when unfiltered."""
@@ -1386,12 +1415,6 @@ class _VM:
         return None if self.starts is None else frozenset(self.starts)
 
 
-def _start_positions(first: frozenset[str] | None, view: TokenView) -> list[int] | None:
-    """Token positions whose text or kind is in ``first`` (sorted); None when unrestricted."""
-    if first is None:
-        return None
-    marks = view.marks
-    return [i for i, word in enumerate(view.norms) if word in first or marks[i] in first]
 
 
 # --------------------------------------------------------------------------- public entry point
