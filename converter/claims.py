@@ -42,7 +42,6 @@ from converter.model import (
 )
 from converter.events import possessive_head
 from converter.pattern import normalize, token_view
-from converter.rules import RuleIndex
 from converter.tokens import sentence_tokens
 
 PRECEDENCE: tuple[str, ...] = (
@@ -267,28 +266,50 @@ RankedRules = Sequence[tuple[tuple[int, int], Any]]
 
 @dataclass(frozen=True)
 class RuleGroup:
-    """The quote rules, or the other claim rules, in precedence order, filed by the features they need."""
+    """The quote rules, or the other claim rules, in precedence order, with what each rule requires.
+
+    Every rule's pattern has clauses (``Pattern.clauses``): sets of token features a sentence must meet
+    one of, each. Each clause of the group gets one bit; a feature maps to the bits of the clauses it
+    meets, so one pass over a sentence's features tells which rules can match at all (``could_match``
+    for every rule at once), and the others are never handed to ``find_all``.
+    """
 
     ranked: tuple[tuple[tuple[int, int], Any], ...]
-    #: A :class:`RuleIndex` over exactly these rules (positions = places in ``ranked``); None when the
-    #: rule set has no index, and then every rule runs.
-    index: RuleIndex[Any] | None
+    #: Per rule (as in ``ranked``): the bits of its clauses; None when the rule set is not indexed,
+    #: and then every rule runs (``find_all`` still skips what cannot match).
+    needs: tuple[int, ...] | None = None
+    #: Feature -> the bits of the clauses it meets.
+    meets: Mapping[str, int] = field(default_factory=dict)
+    #: The keys of ``meets``, as a set to intersect with.
+    known: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, ranked: Sequence[tuple[tuple[int, int], Any]], indexed: bool) -> RuleGroup:
+        if not indexed:
+            return cls(tuple(ranked))
+        meets: dict[str, int] = {}
+        needs: list[int] = []
+        bit = 1
+        for _, rule in ranked:
+            need = 0
+            for clause in rule.pattern.clauses:
+                need |= bit
+                for feature in clause:
+                    meets[feature] = meets.get(feature, 0) | bit
+                bit <<= 1
+            needs.append(need)
+        return cls(tuple(ranked), tuple(needs), meets, frozenset(meets))
 
     def runnable(self, tokens: Sequence[Token]) -> Sequence[tuple[tuple[int, int], Any]]:
-        """The rules, in precedence order, that some feature of ``tokens`` files (the others cannot match).
-
-        Only the index look-up is done here: ``find_all`` itself starts with the same required-word and
-        order checks as ``Pattern.worth_running``, so running those here as well did the work twice.
-        """
-        index = self.index
-        if index is None:
+        """The rules, in precedence order, whose required words and kinds ``tokens`` all hold."""
+        needs = self.needs
+        if needs is None:
             return self.ranked
-        hits = set(index.always)
-        by_feature = index.by_feature
-        for feature in token_view(tokens).features & index.features:  # set intersection: C speed
-            hits.update(by_feature[feature])
-        ranked = self.ranked
-        return [ranked[i] for i in sorted(hits)]
+        meets = self.meets
+        met = 0
+        for feature in token_view(tokens).features & self.known:  # set intersection: C speed
+            met |= meets[feature]
+        return [pair for pair, need in zip(self.ranked, needs) if met & need == need]
 
 
 @dataclass(frozen=True)
@@ -306,8 +327,8 @@ def prepare_rules(ruleset: Any) -> PreparedRules:
     indexed = getattr(ruleset, "claim_index", None) is not None
 
     def group(quotes: bool) -> RuleGroup:
-        chosen = tuple((rank, rule) for rank, rule in ranked if rule.id.startswith(QUOTE_PREFIX) == quotes)
-        return RuleGroup(chosen, RuleIndex([rule for _, rule in chosen]) if indexed else None)
+        return RuleGroup.of([(rank, rule) for rank, rule in ranked if rule.id.startswith(QUOTE_PREFIX) == quotes],
+                            indexed)
 
     return PreparedRules(ranked, group(True), group(False))
 
