@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import Location, RuleError
-from .lexicon import Lexicon, WordEntry, WordList, load_yaml_with_lines, parse_word_entry
+from .lexicon import Lexicon, WordEntry, WordList, load_yaml_with_lines, lower_key, parse_word_entry
 from .resources import data_path
 
 #: Word lists every recognizer needs; a missing one is a broken installation, reported by name.
@@ -85,7 +85,7 @@ class ActorWords:
 
     def match(self, name: str, texts: Sequence[str], i: int) -> WordEntry | None:
         """Longest entry of list ``name`` at token ``i``; a first-word check skips most positions cheaply."""
-        if texts[i].replace("’", "'").lower() not in first_words(self, name):
+        if lower_key(texts[i]) not in first_words(self, name):
             return None
         return self.lists[name].match_at(texts, i)
 

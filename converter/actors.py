@@ -10,8 +10,9 @@ between candidates, registers actors and resolves coreference across sentences.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Protocol
+from dataclasses import dataclass, field
+from functools import cache
+from typing import NamedTuple, Protocol
 
 from lark import Tree
 
@@ -27,9 +28,13 @@ _PERSON_WINDOW = 6  # units between a candidate start and its first title
 # --------------------------------------------------------------------------- candidates
 
 
-@dataclass(frozen=True)
-class Spec:
-    """What a candidate says about its actor; the registry turns it into (or merges it with) an actor."""
+class Spec(NamedTuple):
+    """What a candidate says about its actor; the registry turns it into (or merges it with) an actor.
+
+    An immutable named tuple rather than a frozen dataclass (as :class:`Unit`): recognizers build
+    several per sentence, and a frozen dataclass sets each of its eleven fields through
+    ``object.__setattr__``, several times slower. Change one with ``spec._replace(...)``.
+    """
 
     type: ActorType
     name: str
@@ -44,11 +49,11 @@ class Spec:
     entry_id: str | None = None
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A token range ``[start, end)`` of one sentence that names an actor.
 
     ``priority`` comes from the rule's ``params.priority`` in rules/actors (lower wins an overlap).
+    A named tuple for the reason :class:`Spec` is one.
     """
 
     start: int
@@ -119,17 +124,32 @@ def entry_key(entry: GazetteerEntry) -> str:
 
 
 def entry_spec(entry: GazetteerEntry, rule: str = "actors.gazetteer") -> Spec:
-    """The spec of a gazetteer actor: its canonical name, type, country, sector and Wikidata id."""
-    return Spec(
-        type=entry.type,
+    """The spec of a gazetteer actor: its canonical name, type, country, sector and Wikidata id.
+
+    Built once per entry and rule (it depends on nothing else): the same few countries and
+    organizations are named in sentence after sentence.
+    """
+    cached = _ENTRY_SPECS.get((id(entry), rule))
+    if cached is not None and cached[0] is entry:
+        return cached[1]
+    spec = Spec(
+        type=entry.type,  # type: ignore[arg-type]
         name=entry.name,
         rule=rule,
-        key=entry_key(entry),  # type: ignore[arg-type]
+        key=entry_key(entry),
         country=entry.country,
         sector=entry.sector,
         wikidata=entry.wikidata,
         entry_id=entry.id,
     )
+    if len(_ENTRY_SPECS) >= _ENTRY_SPECS_MAX:
+        _ENTRY_SPECS.clear()
+    _ENTRY_SPECS[(id(entry), rule)] = (entry, spec)  # the entry is kept alive, so its id is not reused
+    return spec
+
+
+_ENTRY_SPECS: dict[tuple[int, str], tuple[GazetteerEntry, Spec]] = {}
+_ENTRY_SPECS_MAX = 1 << 14
 
 
 class Known(Protocol):
@@ -276,8 +296,7 @@ def _person_spec(
     entry = _known_person(s, name_idx)
     if entry is not None:
         base = entry_spec(entry, rule)
-        return replace(
-            base,
+        return base._replace(
             titles=titles,
             sector=base.sector or sector,
             country=base.country or country,
@@ -625,7 +644,7 @@ def acronyms(s: SentenceView, chosen: Sequence[Candidate]) -> Iterator[Candidate
         i = cand.end
         texts = s.texts
         if i + 2 < len(texts) and texts[i] == "(" and texts[i + 2] == ")" and _acronym(texts[i + 1]):
-            spec = replace(cand.spec, rule="actors.org.acronym", alias=texts[i + 1])
+            spec = cand.spec._replace(rule="actors.org.acronym", alias=texts[i + 1])
             yield Candidate(i + 1, i + 2, spec)
 
 
@@ -714,8 +733,7 @@ def owned_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
             continue
         end, noun = found
         spec = _group_spec(s, unit.start, end, [unit], noun)
-        owned = replace(
-            spec,
+        owned = spec._replace(
             rule="actors.group.owned",
             affiliation=entry_key(unit.entry),
             sector=spec.sector or unit.entry.sector,
@@ -751,16 +769,21 @@ def bare_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
 def _acts(s: SentenceView, verb: int, words: ActorWords) -> bool:
     """True when token ``verb`` is a verb-like word in the active voice ("officials said" speaks, so it acts:
     the group is the claim's speaker)."""
-    following = s.texts[verb].lower() if verb < len(s.texts) else ""
-    endings = tuple(words.texts("head_follower_endings") | words.texts("acting_endings"))
+    following = s.lowers[verb] if verb < len(s.texts) else ""
     acts = following in words.texts("acting_followers") or (
-        following.endswith(endings)
+        following.endswith(_verb_endings(words))
         and following.isalpha()
         and following not in words.texts("non_acting_words")
     )
     if not acts:
         return False
-    return not (verb + 1 < len(s.texts) and s.texts[verb + 1].lower() in words.texts("passive_agents"))
+    return not (verb + 1 < len(s.texts) and s.lowers[verb + 1] in words.texts("passive_agents"))
+
+
+@cache
+def _verb_endings(words: ActorWords) -> tuple[str, ...]:
+    """Word endings that make a verb-like word (built once per word set, not per group noun)."""
+    return tuple(words.texts("head_follower_endings") | words.texts("acting_endings"))
 
 
 def _sourced(s: SentenceView, tok: int, words: ActorWords) -> bool:
@@ -950,8 +973,9 @@ def _after_motion(units: Sequence[Unit], u: int, words: ActorWords) -> bool:
 
 def gazetteer_actors(s: SentenceView, known: Known) -> Iterator[Candidate]:
     """Gazetteer hits that are actors by themselves (demonyms only qualify other mentions)."""
-    for u, unit in enumerate(s.units):
-        if not isinstance(unit.entry, GazetteerEntry) or unit.cat == "DEMONYM":
+    for u in [i for i, cat in enumerate(s.cats) if cat in _GAZETTEER_ACTOR_CATS]:
+        unit = s.units[u]
+        if not isinstance(unit.entry, GazetteerEntry):
             continue
         alias = known.alias(unit.text)
         if alias is not None:  # the article defined this acronym itself
@@ -965,6 +989,10 @@ def gazetteer_actors(s: SentenceView, known: Known) -> Iterator[Candidate]:
         else:
             spec = entry_spec(unit.entry, rule)
         yield Candidate(_given_name_start(s, u, unit), unit.end, spec)
+
+
+#: unit categories of gazetteer hits (actor_units.gazetteer_category), demonyms aside
+_GAZETTEER_ACTOR_CATS = frozenset({"COUNTRY", "ORG", "LOC", "GROUPNAME", "PERSONNAME"})
 
 
 def _given_name_start(s: SentenceView, u: int, unit: Unit) -> int:

@@ -168,6 +168,9 @@ def _lower_key(token: str) -> str:
     return token.replace("’", "'").lower() if "’" in token else token.lower()
 
 
+lower_key = _lower_key  # the public name, for modules that test words against a list's first words
+
+
 # --------------------------------------------------------------------------- gazetteer
 
 

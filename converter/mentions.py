@@ -11,7 +11,7 @@ names and acronyms, definite descriptions ("the agency") and pronouns. Reading i
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
@@ -146,9 +146,10 @@ class _Registry:
         return key is not None and len(spec.name.split()) < len(self.drafts[key].words)
 
     def _merge(self, draft: _Draft, spec: Spec) -> None:
-        if len(spec.name.split()) > len(draft.words) and draft.type == "person":
+        if draft.type == "person" and len(spec.name.split()) > len(draft.words):
             draft.name = spec.name
-        draft.titles.extend(t for t in spec.titles if t not in draft.titles)
+        if spec.titles:
+            draft.titles.extend(t for t in spec.titles if t not in draft.titles)
         draft.country = draft.country or spec.country
         draft.sector = draft.sector or spec.sector
         draft.affiliation = draft.affiliation or spec.affiliation
@@ -220,11 +221,10 @@ def choose(candidates: Sequence[Candidate], taken: list[bool], words: ActorWords
     kept = []
     priority = words.priority
     # the key is Candidate.rank with the rule's priority; only the few kept candidates get it set
-    # (a dataclasses.replace per candidate cost more than the whole sort)
     for cand in sorted(candidates, key=lambda c: (priority(c.spec.rule), c.start - c.end, c.start)):
         if cand.end > cand.start and not any(taken[cand.start : cand.end]):
             taken[cand.start : cand.end] = [True] * (cand.end - cand.start)
-            kept.append(replace(cand, priority=priority(cand.spec.rule)))
+            kept.append(cand._replace(priority=priority(cand.spec.rule)))
     return sorted(kept, key=lambda c: c.start)
 
 
@@ -282,7 +282,7 @@ def _homed(s: SentenceView, cand: Candidate, words: ActorWords, home: GazetteerE
         return cand
     if spec.sector not in words.texts("state_sectors") or _owner_follows(s, cand.end, words):
         return cand
-    return replace(cand, spec=replace(spec, country=home.country))
+    return cand._replace(spec=spec._replace(country=home.country))
 
 
 def _describes(s: SentenceView, cand: Candidate, name_ends: set[int], words: ActorWords) -> bool:
