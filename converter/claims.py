@@ -78,6 +78,9 @@ TRIM_CHARS = " \t\n,.;:"
 
 PUNCT_KINDS = frozenset({"punct"})
 
+MAX_CLAUSE_COMBINATIONS = 4096
+"""Bound of :attr:`RuleGroup.chosen` (distinct combinations of rule clauses met by a sentence)."""
+
 
 # --------------------------------------------------------------------------- lexicon views
 
@@ -221,11 +224,11 @@ def collapse_quotes(tokens: Sequence[Token], quotes: Sequence[Quote], text: str)
     near = [q for q in quotes if q.span.start <= last and q.span.end >= first]  # most windows: none
     if not near:
         return tuple(tokens)
-    low = min(q.span.start for q in near)
+    low, high = min(q.span.start for q in near), max(q.span.end for q in near)
     out: list[Token] = []
     for token in tokens:
-        # tokens before every near quote are kept as they are, without looking at each quote
-        quote = _quote_of(token.span, near) if token.span.start >= low else None
+        # tokens outside every near quote are kept as they are, without looking at each quote
+        quote = _quote_of(token.span, near) if low <= token.span.start <= high else None
         if quote is None:
             out.append(token)
         elif not (out and out[-1].kind == "quote" and out[-1].ref is quote):
@@ -282,6 +285,10 @@ class RuleGroup:
     meets: Mapping[str, int] = field(default_factory=dict)
     #: The keys of ``meets``, as a set to intersect with.
     known: frozenset[str] = frozenset()
+    #: The runnable rules by the clause bits a sentence meets: sentences meet few distinct combinations
+    #: (most meet none), so the per-rule test runs once per combination. Bounded, see ``runnable``.
+    chosen: dict[int, tuple[tuple[tuple[int, int], Any], ...]] = field(default_factory=dict, compare=False,
+                                                                        repr=False)
 
     @classmethod
     def of(cls, ranked: Sequence[tuple[tuple[int, int], Any]], indexed: bool) -> RuleGroup:
@@ -309,7 +316,12 @@ class RuleGroup:
         met = 0
         for feature in token_view(tokens).features & self.known:  # set intersection: C speed
             met |= meets[feature]
-        return [pair for pair, need in zip(self.ranked, needs) if met & need == need]
+        found = self.chosen.get(met)
+        if found is None:
+            if len(self.chosen) >= MAX_CLAUSE_COMBINATIONS:
+                self.chosen.clear()
+            found = self.chosen[met] = tuple(pair for pair, need in zip(self.ranked, needs) if met & need == need)
+        return found
 
 
 @dataclass(frozen=True)
@@ -349,27 +361,33 @@ def cached_rules(ruleset: Any) -> PreparedRules:
 
 
 @dataclass(frozen=True)
-class SentenceIndex:
-    """Sentence starts and ends, so the sentences a span overlaps are found by bisection, not by a scan
-    of every sentence per quote and per claim. Unordered sentences (never made by ``segment``) fall back
-    to every sentence; callers check overlap exactly either way."""
+class SpanIndex:
+    """Starts and ends of an article's sentences (or quotes), so the ones near a span are found by
+    bisection, not by a scan of all of them per quote, per sentence and per claim. Spans out of order
+    (never made by ``segment``) fall back to all of them; callers check overlap exactly either way."""
 
     starts: tuple[int, ...]
     ends: tuple[int, ...]
     ordered: bool
 
     @classmethod
-    def of(cls, sentences: Sequence[Sentence]) -> SentenceIndex:
-        starts = tuple(s.span.start for s in sentences)
-        ends = tuple(s.span.end for s in sentences)
-        ordered = all(a <= b for a, b in zip(starts, starts[1:])) and all(a <= b for a, b in zip(ends, ends[1:]))
+    def of(cls, spans: Iterable[Span]) -> SpanIndex:
+        pairs = [(span.start, span.end) for span in spans]
+        starts, ends = tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+        ordered = list(starts) == sorted(starts) and list(ends) == sorted(ends)  # sorted(): C, linear when sorted
         return cls(starts, ends, ordered)
 
     def around(self, span: Span) -> range:
-        """Indices of the sentences that may overlap ``span``: a superset, in order."""
+        """Indices of the spans that may overlap ``span``: a superset, in order."""
         if not self.ordered:
             return range(len(self.starts))
         return range(bisect.bisect_right(self.ends, span.start), bisect.bisect_left(self.starts, span.end))
+
+    def touching(self, start: int, end: int) -> range:
+        """Indices of the spans that may overlap or touch ``[start, end]``: a superset, in order."""
+        if not self.ordered:
+            return range(len(self.starts))
+        return range(bisect.bisect_left(self.ends, start), bisect.bisect_right(self.starts, end))
 
     def overlapping(self, sentences: Sequence[Sentence], span: Span) -> list[int]:
         """Indices of the sentences overlapping ``span``, in order."""
@@ -400,8 +418,12 @@ class Context:
     speaking: SpeakingGroups = field(default_factory=lambda: SpeakingGroups())
 
     @cached_property
-    def sentence_index(self) -> SentenceIndex:
-        return SentenceIndex.of(self.segments.sentences)
+    def sentence_index(self) -> SpanIndex:
+        return SpanIndex.of(s.span for s in self.segments.sentences)
+
+    @cached_property
+    def quote_index(self) -> SpanIndex:
+        return SpanIndex.of(q.span for q in self.segments.quotes)
 
     def runnable(self, tokens: Sequence[Token], quotes: bool) -> Sequence[tuple[tuple[int, int], Any]]:
         """The quote rules (``quotes``) or the other rules, in precedence order, that can match ``tokens``."""
@@ -411,9 +433,11 @@ class Context:
         """The sentence's tokens with quotes collapsed (see :func:`window_tokens`)."""
         found = self.streams.get(sentence.index)
         if found is None:
-            segments = self.segments
-            found = self.streams[sentence.index] = collapse_quotes(self.table[sentence.index], segments.quotes,
-                                                                   segments.text)
+            tokens, quotes = self.table[sentence.index], self.segments.quotes
+            if tokens and quotes:  # hand collapse_quotes only the quotes near the sentence (it checks them)
+                near = self.quote_index.touching(tokens[0].span.start, tokens[-1].span.end)
+                quotes = quotes[near.start : near.stop]
+            found = self.streams[sentence.index] = collapse_quotes(tokens, quotes, self.segments.text)
         return found
 
     def sentence_hedges(self, sentence: Sentence) -> list[tuple[Span, HedgeCue]]:
@@ -668,11 +692,11 @@ def sentence_candidates(ctx: Context) -> list[Candidate]:
 # --------------------------------------------------------------------------- quote rules
 
 
-def quote_window(segments: Segments, quote: Quote, index: SentenceIndex | None = None) -> tuple[list[Sentence], int]:
+def quote_window(segments: Segments, quote: Quote, index: SpanIndex | None = None) -> tuple[list[Sentence], int]:
     """The sentences around a quote (one before, one after) and the index in the window of the last
     sentence the quote itself overlaps (an attribution beyond it is in the next sentence)."""
     sentences = segments.sentences
-    inside = (index or SentenceIndex.of(sentences)).overlapping(sentences, quote.span)
+    inside = (index or SpanIndex.of(s.span for s in sentences)).overlapping(sentences, quote.span)
     if not inside:
         return [], -1
     first, last = max(inside[0] - 1, 0), min(inside[-1] + 1, len(sentences) - 1)
