@@ -271,13 +271,16 @@ def match_events_with_warnings(segments: Segments, mentions: Mentions, ruleset: 
     rules = tuple(ruleset.events)
     index = getattr(ruleset, "event_index", None)
     budgets: dict[str, Budget] = {}  # made on a rule's first run: most rules never run on an article
+    limit = Budget().limit  # the environment is read once per article, not once per rule
     events: list[Event] = []
     hosts = host_countries(mentions)
     for sentence in segments.sentences:
         tokens = tuple(sentence_tokens(sentence, mentions))
         chosen = index.positions(tokens) if index is not None else None
+        if chosen is not None and not chosen:
+            continue  # no rule can match this sentence
         candidates = sentence_candidates(sentence, tokens, mentions, rules, lexicon.cues, lexicon.voice, budgets,
-                                         lexicon.governors, chosen)
+                                         lexicon.governors, chosen, limit)
         kept = drop_governed(resolve_conflicts(candidates), tokens, lexicon.breaks)
         events.extend(with_host_country(c.event, hosts) for c in kept)
     stopped = [
@@ -460,6 +463,7 @@ def sentence_candidates(
     budgets: MutableMapping[str, Budget] | None = None,
     governors: Governors | None = None,
     chosen: Iterable[int] | None = None,
+    limit: int | None = None,
 ) -> list[Candidate]:
     """Every match of every rule in one sentence, each already built into an Event.
 
@@ -467,7 +471,8 @@ def sentence_candidates(
     so one pathological rule cannot stall an article; a stopped rule is skipped from then on.
     ``chosen`` (positions in ``rules``, ascending, from ``RuleIndex.positions``) limits the run to the
     rules the index says can match this sentence, and lets ``find_all`` skip the checks the index made;
-    a rule's position stays its tie-break order either way.
+    a rule's position stays its tie-break order either way. ``limit`` is the step budget of a new
+    rule budget (None: ``Budget``'s default).
     """
     found: list[Candidate] = []
     budgets = {} if budgets is None else budgets
@@ -476,7 +481,7 @@ def sentence_candidates(
         rule = rules[order]
         budget = budgets.get(rule.id)
         if budget is None:
-            budget = budgets[rule.id] = Budget()
+            budget = budgets[rule.id] = Budget(limit)
         if budget.exceeded:
             continue
         for match in rule.pattern.find_all(tokens, mentions=mentions, budget=budget, checked=chosen is not None):

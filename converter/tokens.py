@@ -56,7 +56,9 @@ class _ByStart:
         mention's length before its start, checked exactly."""
         low = bisect.bisect_left(self.starts, span.start - self.longest)
         high = bisect.bisect_left(self.starts, span.end)
-        return [m for m in self.sorted[low:high] if m.span.overlaps(span)]
+        start = span.start
+        # each of these starts before the span ends, so Span.overlaps reduces to ending after its start
+        return [m for m in self.sorted[low:high] if m.span.end > start]
 
 
 #: The index of the last Mentions seen (the pipeline asks for every sentence of one article in a row).
