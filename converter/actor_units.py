@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 from lark.lexer import Lexer
+from lark.parsers.lalr_analysis import Shift
 
 from .actor_words import ActorWords, attr, first_words
 from .errors import GrammarError, Location
@@ -246,27 +247,57 @@ _AS_TERMINAL = {"PERSONNAME": "NAME"}
 def longest_parse(units: Sequence[Unit], first: int, start: str, limit: int = 14) -> Tree | None:
     """Parse the longest run of units from ``first`` that the grammar rule ``start`` accepts.
 
-    Lark's interactive parser is fed one unit at a time and notes the last point where the input could
-    end (``$END`` among the parser's choices); that prefix is then parsed once more to build its tree.
-    Re-feeding a few units is cheaper than copying the parser state at every possible end. This finds
-    a name inside running text without a scanning grammar (positions on each terminal are unit indexes).
+    The grammar's LALR automaton is run over the units' categories, states only, and notes each point
+    where the input could end (``$END`` among the state's actions); the longest such prefix is then
+    parsed by Lark to build its tree. Re-feeding a few units is cheaper than copying the parser state at
+    every possible end. This finds a name inside running text without a scanning grammar (positions on
+    each terminal are unit indexes).
     """
-    parser = person_parser().parse_interactive(None, start=start)
-    ends = []
-    for index in range(first, min(len(units), first + limit)):
-        if units[index].cat not in _GRAMMAR_TERMINALS:
-            break
-        try:
-            parser.feed_token(_terminal(units, index))
-        except UnexpectedInput:
-            break
-        if "$END" in parser.choices():
-            ends.append(index)
+    ends = _possible_ends(units, first, start, limit)
     for last in reversed(ends):  # LALR may list $END where finishing still fails: try the next shorter
         tree = _parse_run(units, first, last, start)
         if tree is not None:
             return tree
     return None
+
+
+def _possible_ends(units: Sequence[Unit], first: int, start: str, limit: int) -> list[int]:
+    """Unit indexes from ``first`` after which rule ``start`` could end, from the parse table alone.
+
+    This is what Lark's interactive parser does on ``feed_token`` and ``choices()``, without building
+    tokens, values or trees: it runs for every unit that may open a name, most of which parse nothing.
+    """
+    conf = _parse_conf(start)
+    states, stack, ends = conf.states, [conf.start_state], []
+    for index in range(first, min(len(units), first + limit)):
+        cat = units[index].cat
+        if cat not in _GRAMMAR_TERMINALS or not _shift(states, stack, _AS_TERMINAL.get(cat, cat)):
+            break
+        if "$END" in states[stack[-1]]:
+            ends.append(index)
+    return ends
+
+
+def _shift(states: Any, stack: list[Any], terminal: str) -> bool:
+    """Reduce as the table says, then shift ``terminal``; False when the state has no action for it."""
+    while True:
+        action = states[stack[-1]].get(terminal)
+        if action is None:
+            return False
+        kind, arg = action
+        if kind is Shift:
+            stack.append(arg)
+            return True
+        size = len(arg.expansion)  # a reduction by rule ``arg``: pop its right side, go to its left side
+        if size:
+            del stack[-size:]
+        stack.append(states[stack[-1]][arg.origin.name][1])
+
+
+@cache
+def _parse_conf(start: str) -> Any:
+    """The parse table configuration of the person grammar for rule ``start`` (built once)."""
+    return person_parser().parse_interactive(None, start=start).parser_state.parse_conf
 
 
 def _terminal(units: Sequence[Unit], index: int) -> Token:

@@ -89,6 +89,12 @@ class ActorWords:
             return None
         return self.lists[name].match_at(texts, i)
 
+    def match_keys(self, name: str, keys: Sequence[str], i: int) -> WordEntry | None:
+        """:meth:`match` over tokens already keyed by :func:`converter.lexicon.lower_key`."""
+        if keys[i] not in first_words(self, name):
+            return None
+        return self.lists[name].match_keys(keys, i)
+
     def priority(self, rule_id: str) -> int:
         """Overlap priority of a rule (``params.priority``); lower numbers win."""
         return self.rules[rule_id].priority if rule_id in self.rules else DEFAULT_PRIORITY

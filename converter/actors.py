@@ -18,7 +18,7 @@ from lark import Tree
 
 from .actor_units import Unit, is_capitalized, longest_parse, title_case
 from .actor_words import ActorWords, attr, first_words
-from .lexicon import GazetteerEntry, WordEntry
+from .lexicon import GazetteerEntry, WordEntry, lower_key
 from .model import ActorType, Sentence, Span
 
 _OWNER = frozenset({"DEMONYM", "COUNTRY", "ORG"})
@@ -91,8 +91,9 @@ class SentenceView:
     texts: list[str]
     units: list[Unit]
     text: str
-    #: token texts lower-cased
+    #: token texts lower-cased, and keyed for word-list look-ups (curly apostrophes straight)
     lowers: list[str] = field(init=False, repr=False)
+    keys: list[str] = field(init=False, repr=False)
     #: unit texts as written, and lower-cased
     unit_texts: list[str] = field(init=False, repr=False)
     unit_lowers: list[str] = field(init=False, repr=False)
@@ -102,6 +103,7 @@ class SentenceView:
 
     def __post_init__(self) -> None:
         self.lowers = [t.lower() for t in self.texts]
+        self.keys = [lower_key(t) for t in self.texts] if "’" in "".join(self.texts) else self.lowers
         self.unit_texts = [u.text for u in self.units]
         self.unit_lowers = [t.lower() for t in self.unit_texts]
         self.cats = [u.cat for u in self.units]
@@ -694,7 +696,7 @@ def _anonymous_person(
     known by nationality and role only (the title must not be followed by a name, else it is titled)."""
     while tok < len(s.texts) and s.texts[tok].lower() in words.texts("group_modifiers"):
         tok += 1
-    title = words.match("titles", s.texts, tok) if tok < len(s.texts) else None
+    title = words.match_keys("titles", s.keys, tok) if tok < len(s.texts) else None
     if title is None or is_capitalized(s.texts[tok]):
         return
     end = tok + len(title.tokens)
@@ -754,7 +756,7 @@ def bare_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     starts = first_words(words, "group_nouns")
     # most words start no group noun: one comprehension finds the few that do, before any list lookup
     for tok in [i for i, lower in enumerate(s.lowers) if lower in starts]:
-        noun = words.match("group_nouns", s.texts, tok)
+        noun = words.match_keys("group_nouns", s.keys, tok)
         if noun is None:
             continue
         end = tok + len(noun.tokens)
@@ -790,7 +792,7 @@ def _sourced(s: SentenceView, tok: int, words: ActorWords) -> bool:
     """True when a listed source marker ends right before token ``tok`` ("according to witnesses"):
     the group is who reports, an actor as much as a group that speaks."""
     for back in range(1, min(tok, 3) + 1):
-        entry = words.match("source_markers", s.texts, tok - back)
+        entry = words.match_keys("source_markers", s.keys, tok - back)
         if entry is not None and len(entry.tokens) == back:
             return True
     return False
@@ -824,10 +826,10 @@ def _bare_noun(s: SentenceView, tok: int, noun: WordEntry, words: ActorWords) ->
     text = " ".join(noun.tokens)
     if attr(noun, "actor_type") or attr(noun, "refers_to") or text in words.texts("bare_group_exclusions"):
         return False
-    if tok > 0 and words.match("group_nouns", s.texts, tok - 1) is not None:
+    if tok > 0 and words.match_keys("group_nouns", s.keys, tok - 1) is not None:
         return False  # "security forces": the longer noun starts one word earlier
     for back in (1, 2):  # "the rebels", "the two leaders": definite descriptions corefer or stay open
-        if tok >= back and words.match("definite_descriptions", s.texts, tok - back) is not None:
+        if tok >= back and words.match_keys("definite_descriptions", s.keys, tok - back) is not None:
             return False
     prev = s.texts[tok - 1] if tok > 0 else ""
     if tok > 1 and (is_capitalized(prev) or prev in words.texts("closing_brackets")):
@@ -841,7 +843,7 @@ def _group_noun(s: SentenceView, tok: int, words: ActorWords) -> tuple[int, Word
     """The furthest lower-case group noun after optional modifiers ("military personnel", "military")."""
     best = None
     while tok < len(s.texts) and not is_capitalized(s.texts[tok]):
-        noun = words.match("group_nouns", s.texts, tok)
+        noun = words.match_keys("group_nouns", s.keys, tok)
         if noun is not None and _heads_phrase(s, tok + len(noun.tokens), noun, words):
             best = (tok + len(noun.tokens), noun)
         if s.texts[tok].lower() not in words.texts("group_modifiers"):

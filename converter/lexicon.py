@@ -428,6 +428,22 @@ class WordList:
                 return entry
         return None
 
+    def match_keys(self, keys: Sequence[str], i: int) -> WordEntry | None:
+        """:meth:`match_at` over tokens already keyed by :func:`lower_key` (a sentence's keys, computed
+        once, instead of keying the window again at every look-up)."""
+        first = keys[i]
+        lengths = self._lengths.get(first)  # type: ignore[attr-defined]
+        if lengths is None:
+            return None
+        index = self._index  # type: ignore[attr-defined]
+        if lengths[0] > 1 and (i + 1 >= len(keys) or keys[i + 1] not in self._seconds[first]):  # type: ignore[attr-defined]
+            return index.get((first,))
+        for n in lengths:
+            entry = index.get(tuple(keys[i : i + n])) if i + n <= len(keys) else None
+            if entry is not None:
+                return entry
+        return None
+
     def texts(self) -> frozenset[str]:
         """The lower-cased entry texts, for quick single-word membership tests."""
         return frozenset(" ".join(e.tokens) for e in self.entries)

@@ -97,7 +97,7 @@ class _Registry:
                 key,
                 spec.name,
                 spec.type,
-                RuleRef(spec.rule, self.words.version(spec.rule)),
+                _rule_ref(spec.rule, self.words),
                 spec.country,
                 spec.sector,
                 wikidata=spec.wikidata,
@@ -207,6 +207,12 @@ class _Registry:
         return tuple(actors)
 
 
+@lru_cache(maxsize=256)
+def _rule_ref(rule: str, words: ActorWords) -> RuleRef:
+    """The (immutable) reference to an actors rule and its version, built once per rule, not per mention."""
+    return RuleRef(rule, words.version(rule))
+
+
 def _name_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     """True when ``short`` equals ``full`` or is its leading or trailing words."""
     n = len(short)
@@ -263,7 +269,7 @@ def _named(s: SentenceView, words: ActorWords, registry: _Registry, taken: list[
         ends[cand.end] = key
         found.append(
             ActorMention(
-                s.span(cand.start, cand.end), key, s.sentence.index, rule=RuleRef(rule, words.version(rule))
+                s.span(cand.start, cand.end), key, s.sentence.index, rule=_rule_ref(rule, words)
             )
         )
     for _, extra in appos:
@@ -300,7 +306,7 @@ def _mention(
     s: SentenceView, unit: Unit, key: str, rule: str, words: ActorWords, pronoun: bool = False
 ) -> ActorMention:
     return ActorMention(
-        s.span(unit.start, unit.end), key, s.sentence.index, pronoun, RuleRef(rule, words.version(rule))
+        s.span(unit.start, unit.end), key, s.sentence.index, pronoun, _rule_ref(rule, words)
     )
 
 
@@ -317,10 +323,10 @@ def _coreferent(
     lowers = s.unit_lowers
     # cheap test first: most units are plain words no coreference rule looks at
     looked_at = [
-        u
-        for u, (cat, text) in enumerate(zip(s.cats, s.unit_texts))
-        if cat == "NAME" or text in aliases or (cat in _CUE_CATEGORIES and lowers[u] in cues)
+        u for u, (cat, lower) in enumerate(zip(s.cats, lowers)) if cat == "NAME" or (cat in _CUE_CATEGORIES and lower in cues)
     ]
+    if aliases:  # acronyms defined earlier in the article
+        looked_at = sorted({*looked_at, *(u for u, text in enumerate(s.unit_texts) if text in aliases)})
     for u in looked_at:
         unit = s.units[u]
         if any(taken[unit.start : unit.end]):
@@ -443,7 +449,7 @@ def _definite(
     """``actors.coref.definite``: "the agency" → the most recent actor of a fitting type and name head."""
     if s.units[u].text.lower() not in words.texts("definite_articles"):
         return None
-    entry = words.match("definite_descriptions", s.texts, s.units[u].start)
+    entry = words.match_keys("definite_descriptions", s.keys, s.units[u].start)
     if entry is None or len(entry.tokens) < 2:
         return None
     if attr(entry, "count") is not None:
@@ -477,7 +483,7 @@ def _definite(
         key,
         s.sentence.index,
         False,
-        RuleRef("actors.coref.definite", words.version("actors.coref.definite")),
+        _rule_ref("actors.coref.definite", words),
     )
 
 
