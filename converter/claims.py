@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+from converter.events import possessive_head
 from converter.model import (
     ActorMention,
     Claim,
@@ -40,7 +41,6 @@ from converter.model import (
     Span,
     Token,
 )
-from converter.events import possessive_head
 from converter.pattern import normalize, token_view
 from converter.tokens import sentence_tokens
 
