@@ -158,7 +158,11 @@ class Layout(NamedTuple):
         return Cat(terminal, Span(token.span.start, words[-1].span.end), " ".join(t.text for t in words), fact.entry)
 
     def cats(self, lo: int, hi: int) -> list[Cat | None]:
-        return [self.cat(j) for j in range(lo, hi)]
+        if self.starts is not None:
+            return [self.cat(j) for j in range(lo, hi)]
+        fact_of = self.categorizer.fact_of  # no multi-word entry: category j is token j (the common case)
+        return [None if terminal is None else Cat(terminal, token.span, token.text, fact_of(token).entry)
+                for terminal, token in zip(self.terminals[lo:hi], self.tokens[lo:hi])]
 
 
 @dataclass(frozen=True)
@@ -455,12 +459,11 @@ def _prefix_trie(parser: Lark) -> _PrefixTrie:
     return _PrefixTrie()
 
 
-def _longest_prefix(parser: Lark, terminals: Sequence[str | None], i: int, cats_between: CatsBetween) -> int:
+def _longest_prefix(
+    parser: Lark, trie: _PrefixTrie, terminals: Sequence[str | None], i: int, cats_between: CatsBetween
+) -> int:
     """Length of the longest run of categories from ``i`` that parses as a whole expression (0 if none);
-    a None terminal (a token outside every expression) ends the run."""
-    trie = _prefix_trie(parser)
-    if trie.size >= _PREFIXES_MAX:
-        trie.root, trie.size = {}, 0
+    a None terminal (a token outside every expression) ends the run. ``trie`` is the parser's."""
     node = trie.root
     interactive = None
     fed = best = 0
@@ -511,11 +514,14 @@ def _find(parser: Lark, transformer: TransformerFactory, terminals: Sequence[str
     are tried, and a found expression's inner positions are skipped."""
     found: list[Parsed] = []
     first = first_terminals(parser)
+    trie = _prefix_trie(parser)
+    if trie.size >= _PREFIXES_MAX:
+        trie.root, trie.size = {}, 0
     end = 0
     for i in [i for i, terminal in enumerate(terminals) if terminal in first]:
         if i < end:
             continue
-        length = _longest_prefix(parser, terminals, i, cats_between)
+        length = _longest_prefix(parser, trie, terminals, i, cats_between)
         parsed = _transform(parser, transformer, cats_between(i, i + length)) if length else None
         if parsed is not None:
             found.append(parsed)
@@ -576,20 +582,18 @@ def _transform(parser: Lark, transformer: TransformerFactory, cats: Sequence[Cat
 
     Why the table: a meaning depends only on each category's terminal, text and word-list entry (the
     trees carry no offsets into the meaning), and "on Monday", "last year", "two" recur in every
-    article, so lark builds and transforms each distinct expression once per process. The entries are
-    kept in the table and compared by identity, so an entry id can never be mistaken for another's.
+    article, so lark builds and transforms each distinct expression once per process. An entry is
+    keyed by its id and kept in the table beside the meaning: while it is kept alive no other object
+    can have that id, so a key that matches names the very same entries.
     """
     table = _meaning_table()
-    key = (parser, transformer, *((c.terminal, c.text, id(c.entry) if c.entry else 0) for c in cats))
-    entries = tuple(c.entry for c in cats)
+    key = (parser, transformer, *[(c.terminal, c.text, id(c.entry) if c.entry else 0) for c in cats])
     known = table.get(key)
-    if known is not None and all(a is b or not (a or b) for a, b in zip(known[0], entries, strict=True)):
-        found = known[1]
-    else:
-        found = _interpret(parser, transformer, cats)
+    if known is None:
         if len(table) >= _MEANINGS_MAX:
             table.clear()
-        table[key] = (entries, found)
+        known = table[key] = (tuple(c.entry for c in cats), _interpret(parser, transformer, cats))
+    found = known[1]
     if found is None:
         return None
     return Parsed(Span(cats[0].span.start, cats[-1].span.end), found[0], found[1])
