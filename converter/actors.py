@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter
 from typing import NamedTuple, Protocol
 
 from lark import Tree
@@ -22,6 +23,7 @@ from .lexicon import GazetteerEntry, WordEntry, lower_key
 from .model import ActorType, Sentence, Span
 
 _OWNER = frozenset({"DEMONYM", "COUNTRY", "ORG"})
+_CAT, _TEXT = itemgetter(0), itemgetter(3)  # Unit.cat, Unit.text
 _PERSON_WINDOW = 6  # units between a candidate start and its first title
 
 
@@ -102,11 +104,12 @@ class SentenceView:
     cat_set: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.lowers = [t.lower() for t in self.texts]
+        # map over a C method or itemgetter: no Python-level loop per token
+        self.lowers = list(map(str.lower, self.texts))
         self.keys = [lower_key(t) for t in self.texts] if "’" in "".join(self.texts) else self.lowers
-        self.unit_texts = [u.text for u in self.units]
-        self.unit_lowers = [t.lower() for t in self.unit_texts]
-        self.cats = [u.cat for u in self.units]
+        self.unit_texts = list(map(_TEXT, self.units))
+        self.unit_lowers = list(map(str.lower, self.unit_texts))
+        self.cats = list(map(_CAT, self.units))
         self.cat_set = frozenset(self.cats)
 
     def surface(self, start: int, end: int) -> str:
@@ -326,8 +329,9 @@ def appositions(s: SentenceView, words: ActorWords) -> Iterator[tuple[Candidate,
     """``actors.person.apposition``: name , [det] modifiers title — the title describes the name."""
     if "TITLE" not in s.cat_set or "COMMA" not in s.cat_set:
         return
-    for u, unit in enumerate(s.units):
-        if unit.cat not in ("NAME", "PERSONNAME") or (u > 0 and s.units[u - 1].cat in ("NAME", "PARTICLE")):
+    for u in [i for i, cat in enumerate(s.cats) if cat == "NAME" or cat == "PERSONNAME"]:
+        unit = s.units[u]
+        if u > 0 and s.cats[u - 1] in ("NAME", "PARTICLE"):
             continue
         run_end = u + 1 if unit.cat == "PERSONNAME" else _name_run_end(s.units, u)
         after = s.units[run_end + 1 : run_end + _PERSON_WINDOW + 2]
@@ -362,20 +366,20 @@ def _apposition(s: SentenceView, tree: Tree, words: ActorWords) -> tuple[Candida
 
 def bare_names(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     """``actors.person.name``: two to four title-case name words not headed like an org or place."""
-    if s.cats.count("NAME") < 2:
+    starts = [i for i, cat in enumerate(s.cats) if cat == "NAME"]  # where _name_run_end finds a run
+    if len(starts) < 2:
         return  # a name needs two name words (see _plausible_name)
-    units, u = s.units, 0
-    while u < len(units):
-        if units[u].cat != "NAME":  # no run starts here (what _name_run_end says, without the call)
-            u += 1
-            continue
+    units, resume = s.units, 0
+    for u in starts:
+        if u < resume:
+            continue  # inside the run just read
         end = _name_run_end(units, u)
         if end - u >= 2 and _plausible_name(s, u, end, words):
             name = s.surface(s.units[u].start, s.units[end - 1].end)
             yield Candidate(
                 s.units[u].start, s.units[end - 1].end, Spec("person", name, "actors.person.name")
             )
-        u = max(end, u + 1)
+        resume = end
 
 
 _PLACE_LIKE = ("COUNTRY", "LOC")  # given names that are also places: "Jordan", "Chad", "Georgia", "Victoria"
@@ -628,8 +632,11 @@ def _possessive_owner(s: SentenceView, u: int) -> Unit | None:
 
 def bare_acronyms(s: SentenceView, words: ActorWords, known: Known) -> Iterator[Candidate]:
     """``actors.org.bare_acronym``: "ISIL", "CJTF-OIR"; an acronym given earlier joins its actor."""
-    for u, unit in enumerate(s.units):
-        if unit.cat != "NAME" or not _acronym(unit.text) or unit.text in words.exact("common_acronyms"):
+    # an acronym is upper case (str.isupper holds): one comprehension finds the few candidates
+    upper = [u for u, (cat, text) in enumerate(zip(s.cats, s.unit_texts)) if cat == "NAME" and text.isupper()]
+    for u in upper:
+        unit = s.units[u]
+        if not _acronym(unit.text) or unit.text in words.exact("common_acronyms"):
             continue
         neighbours = [s.units[v].text for v in (u - 1, u + 1) if 0 <= v < len(s.units)]
         if any(_shouting(w) for w in neighbours) and known.alias(unit.text) is None:
@@ -720,10 +727,9 @@ def owned_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     The owner keeps its own mention (so the group's affiliation points at an actor of the article) and
     the group mention starts after it, or after its 's.
     """
-    if "COUNTRY" not in s.cat_set and "ORG" not in s.cat_set:
-        return
-    for u, unit in enumerate(s.units):
-        if unit.cat not in ("COUNTRY", "ORG") or not isinstance(unit.entry, GazetteerEntry):
+    for u in [i for i, cat in enumerate(s.cats) if cat == "COUNTRY" or cat == "ORG"]:
+        unit = s.units[u]
+        if not isinstance(unit.entry, GazetteerEntry):
             continue
         poss = u + 1 < len(s.units) and s.units[u + 1].cat == "POSS"
         if unit.cat == "COUNTRY" and not poss:

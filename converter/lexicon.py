@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import yaml
 
@@ -204,12 +204,12 @@ class GazetteerEntry:
                 yield text, form
 
 
-@dataclass(frozen=True)
-class GazetteerHit:
+class GazetteerHit(NamedTuple):
     """A gazetteer match over tokens ``[start_tok, end_tok)``.
 
     ``alternatives`` lists the other entries that share the same surface form (e.g. "Congo"), as
-    ``(entry, form)`` pairs; ``entry`` is the first one defined.
+    ``(entry, form)`` pairs; ``entry`` is the first one defined. An immutable named tuple rather than
+    a frozen dataclass: one is built for every name of every sentence, and tuples are cheaper to build.
     """
 
     start_tok: int
@@ -294,6 +294,8 @@ class Gazetteer:
             targets = phrases.get(tuple(keys[i : i + n])) if i + n <= len(keys) else None
             if targets is None:
                 continue
+            if len(targets) == 1 and targets[0][1] != "elliptic":  # the common case, without a filter
+                return GazetteerHit(i, i + n, targets[0][0], targets[0][1], ())
             usable = tuple(t for t in targets if t[1] != "elliptic" or t[0].id in elliptic_ok)
             if usable:
                 (entry, form), *rest = usable

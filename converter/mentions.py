@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from operator import attrgetter
 
 from .actor_units import Unit, build_units, title_case
 from .actor_words import ActorWords, attr, load_actor_words, merged_words
@@ -654,9 +655,12 @@ def _possessed(
 def _read(
     sentence: Sentence, text: str, lexicon: Lexicon, words: ActorWords, registry: _Registry
 ) -> SentenceView:
-    texts = [t.text for t in sentence.tokens]
+    texts = list(map(_TOKEN_TEXT, sentence.tokens))
     units = build_units(texts, lexicon, words, frozenset(registry.entries_seen))
     return SentenceView(sentence, texts, units, text)
+
+
+_TOKEN_TEXT = attrgetter("text")
 
 
 def find_mentions(segments: Segments, lexicon: Lexicon, published: date | None = None) -> Mentions:
