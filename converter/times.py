@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import cache
 from typing import Any
 
 from .model import QuantityMention, RuleRef, Segments, Span, TimeMention
@@ -36,6 +37,12 @@ def _categorizer(lexicon_words: Mapping[str, Sequence[Any]] | None, time: bool) 
     return build_categorizer(lexicon_words, categories, open_words=not time)
 
 
+@cache
+def _rule_ref(rule_id: str, version: int) -> RuleRef:
+    """One shared (frozen) RuleRef per grammar alias: mentions of the same rule need not each build one."""
+    return RuleRef(rule_id, version)
+
+
 def _vague_count(lexicon_words: Mapping[str, Any] | None) -> int:
     words: Mapping[str, Any] = default_wordlists() if lexicon_words is None else lexicon_words
     setting = words.get("vague_plural_count")
@@ -59,7 +66,7 @@ def find_times(
         for parsed in parse_time(sentence.tokens, categorizer):
             expr: TimeExpr = parsed.meaning
             value = resolve(expr, published, vague_count)
-            rule = RuleRef(f"time.{parsed.rule}", TIME_RULE_VERSION)
+            rule = _rule_ref(f"time.{parsed.rule}", TIME_RULE_VERSION)
             mentions.append(TimeMention(parsed.span, sentence.index, value, rule))
     return tuple(mentions)
 
@@ -89,7 +96,7 @@ def find_quantities(
             value: QuantityValue = parsed.meaning
             if _overlaps_any(parsed.span, time_spans) or _is_bare_year(value, parsed.span.slice(segments.text)):
                 continue
-            rule = RuleRef(f"quantity.{parsed.rule}", QUANTITY_RULE_VERSION)
+            rule = _rule_ref(f"quantity.{parsed.rule}", QUANTITY_RULE_VERSION)
             mentions.append(
                 QuantityMention(parsed.span, sentence.index, value.value, value.approximate, value.unit, rule)
             )
