@@ -305,16 +305,17 @@ class Categorizer:
         text = token.text
         if token.kind == "punct":
             return _PUNCT_SHAPES.get(text)
-        if _ISODATE_RE.fullmatch(text):
-            return "ISODATE"
-        if _DECADE_RE.fullmatch(text):
-            return "DECADE"
-        parts = text.lower().split("-")
-        if len(parts) > 1 and all(self.phrases.get((p,), ("",))[0] == "NUMWORD" for p in parts):
+        if text[:1].isdigit():  # both patterns begin with a digit; most words are spared two regex calls
+            if _ISODATE_RE.fullmatch(text):
+                return "ISODATE"
+            if _DECADE_RE.fullmatch(text):
+                return "DECADE"
+        lower = text.lower()
+        if "-" in lower and all(self.phrases.get((p,), ("",))[0] == "NUMWORD" for p in lower.split("-")):
             return "NUMWORD"
-        if not self.open_words or text.lower() in self.stopwords or not text[:1].isalpha():
+        if not self.open_words or lower in self.stopwords or not text[:1].isalpha():
             return None
-        return "PLURAL" if text.lower().endswith(self.plural_endings) else "WORD"
+        return "PLURAL" if lower.endswith(self.plural_endings) else "WORD"
 
 
 def _number_shape(token: Token) -> str:
