@@ -7,7 +7,7 @@ The lists are read once and their lookup sets cached, because every sentence ask
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -71,17 +71,27 @@ class ActorWords:
 
     lists: Mapping[str, WordList]
     rules: Mapping[str, ActorRuleInfo]
+    #: the sets :meth:`texts` and :meth:`exact` built so far, by list name: recognizers ask for them
+    #: tens of times per sentence, so one dict look-up each is all they should cost
+    _texts: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False)
+    _exact: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False)
 
     def __getitem__(self, name: str) -> WordList:
         return self.lists[name]
 
     def texts(self, name: str) -> frozenset[str]:
         """Lower-cased entries of list ``name`` (for one-word membership tests)."""
-        return _texts_cached(self, name)
+        found = self._texts.get(name)
+        if found is None:
+            found = self._texts[name] = _texts_cached(self, name)
+        return found
 
     def exact(self, name: str) -> frozenset[str]:
         """Entries of list ``name`` exactly as written (for case-sensitive tests such as non-names)."""
-        return _exact_cached(self, name)
+        found = self._exact.get(name)
+        if found is None:
+            found = self._exact[name] = _exact_cached(self, name)
+        return found
 
     def match(self, name: str, texts: Sequence[str], i: int) -> WordEntry | None:
         """Longest entry of list ``name`` at token ``i``; a first-word check skips most positions cheaply."""

@@ -191,7 +191,15 @@ def _titles_from(tree: Tree, s: SentenceView) -> tuple[list[str], str | None]:
 
 
 def _indexes(tree: Tree) -> list[int]:
-    return [tok.start_pos for tok in tree.scan_values(lambda v: hasattr(v, "start_pos"))]
+    """Unit indexes of the terminals under ``tree``, in order (``Tree.scan_values`` without its nested
+    generators: this runs several times per parsed name)."""
+    found: list[int] = []
+    for child in tree.children:
+        if isinstance(child, Tree):
+            found += _indexes(child)
+        elif hasattr(child, "start_pos"):
+            found.append(child.start_pos)
+    return found
 
 
 def _name_ok(s: SentenceView, first: int, last: int, words: ActorWords) -> bool:
@@ -214,8 +222,9 @@ def titled_people(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     for u in _titled_starts(s.cats):
         tree = _titled_at(s, u) if u >= resume else None
         if tree is not None:
-            yield from list(_titled_candidates(s, tree, words))
-            resume = max(_indexes(tree)) + 1
+            parsed = _indexes(tree)
+            yield from list(_titled_candidates(s, tree, parsed, words))
+            resume = max(parsed) + 1
 
 
 def _titled_starts(cats: Sequence[str]) -> list[int]:
@@ -251,14 +260,17 @@ def _may_be_titled(units: Sequence[Unit], u: int) -> bool:
     return v < n and units[v].cat in _NAMES
 
 
-def _titled_candidates(s: SentenceView, tree: Tree, words: ActorWords) -> Iterator[Candidate]:
+def _titled_candidates(
+    s: SentenceView, tree: Tree, parsed: Sequence[int], words: ActorWords
+) -> Iterator[Candidate]:
+    """The person (and its owner, an actor of its own) of a titled parse whose units are ``parsed``."""
     name_idx = _indexes(next(tree.find_data("name")))
     first_title = _indexes(next(tree.find_data("title")))[0]
     if not _name_ok(s, name_idx[0], name_idx[-1], words):
         return
     owner = _owner_unit(tree, s)
-    kinds = {attr(s.units[i].entry, "kind") for i in _indexes(tree) if s.units[i].cat == "TITLE"}
-    first = _indexes(tree)[0]
+    kinds = {attr(s.units[i].entry, "kind") for i in parsed if s.units[i].cat == "TITLE"}
+    first = parsed[0]
     owned = first > 0 and s.units[first - 1].text.lower() in words.texts("possessive_determiners")
     after_article = first > 0 and s.units[first - 1].cat == "DET" and not owned
     known = _known_person(s, name_idx)
@@ -266,7 +278,7 @@ def _titled_candidates(s: SentenceView, tree: Tree, words: ActorWords) -> Iterat
         return  # "the official Xinhua": after an article a role noun needs an owner ("the army spokesman X");
         # "his spokesman Hussein Mohamed" has one: the possessor, set once the pronoun is resolved
     titles, sector = _titles_from(tree, s)
-    start = s.units[_indexes(tree)[0]].start
+    start = s.units[first].start
     affiliation = country = None
     if owner is not None and isinstance(owner.entry, GazetteerEntry):
         country, sector = owner.entry.country, sector or owner.entry.sector

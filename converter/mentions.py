@@ -17,7 +17,7 @@ from functools import lru_cache
 from operator import attrgetter
 
 from .actor_units import Unit, build_units, title_case
-from .actor_words import ActorWords, attr, load_actor_words, merged_words
+from .actor_words import ActorWords, attr, first_words, load_actor_words, merged_words
 from .actors import (
     Candidate,
     Enrichment,
@@ -39,7 +39,7 @@ from .actors import (
     reporting_subjects,
     titled_people,
 )
-from .lexicon import GazetteerEntry, Lexicon, WordEntry
+from .lexicon import GazetteerEntry, Lexicon, WordEntry, lower_key
 from .model import (
     Actor,
     ActorMention,
@@ -125,7 +125,7 @@ class _Registry:
         if spec.type != "person":
             return None
         new = tuple(spec.name.split())
-        for draft in reversed(list(self.drafts.values())):
+        for draft in reversed(self.drafts.values()):
             if draft.type != "person":
                 continue
             if _name_part(new, draft.words) or (len(draft.words) == 1 and _name_part(draft.words, new)):
@@ -134,7 +134,7 @@ class _Registry:
 
     def _owned_group(self, noun: str) -> str | None:
         """ "the police" after "Kenyan police": a bare group noun is the latest group it heads."""
-        for draft in reversed(list(self.drafts.values())):
+        for draft in reversed(self.drafts.values()):
             if draft.type == "group" and (
                 draft.name.lower() == noun or draft.name.lower().endswith(" " + noun)
             ):
@@ -165,7 +165,7 @@ class _Registry:
 
     def person_word(self, word: str) -> str | None:
         """The most recent person whose first or last name word is ``word``."""
-        for draft in reversed(list(self.drafts.values())):
+        for draft in reversed(self.drafts.values()):
             if draft.type == "person" and word in (draft.words[0], draft.words[-1]):
                 return draft.key
         return None
@@ -320,12 +320,13 @@ def _coreferent(
     pronoun can refer to a name resolved just before it.
     """
     cues = _cues(words)
+    articles, pronoun_firsts = words.texts("definite_articles"), first_words(words, "pronouns")
     aliases = registry.aliases
     lowers = s.unit_lowers
     # cheap test first: most units are plain words no coreference rule looks at
-    looked_at = [
-        u for u, (cat, lower) in enumerate(zip(s.cats, lowers)) if cat == "NAME" or (cat in _CUE_CATEGORIES and lower in cues)
-    ]
+    cats = s.cats
+    names = [u for u, cat in enumerate(cats) if cat == "NAME"]
+    looked_at = sorted(names + [u for u, lower in enumerate(lowers) if lower in cues and cats[u] in _CUE_CATEGORIES])
     if aliases:  # acronyms defined earlier in the article
         looked_at = sorted({*looked_at, *(u for u, text in enumerate(s.unit_texts) if text in aliases)})
     for u in looked_at:
@@ -334,11 +335,12 @@ def _coreferent(
             continue
         lower = lowers[u]
         cue = lower in cues or lower.replace("’", "'") in cues  # else neither an article nor a pronoun
-        mention = _short_name(s, unit, words, registry) or (
-            (_definite(s, u, words, registry, earlier) or _pronoun(s, u, words, registry, earlier))
-            if cue
-            else None
-        )
+        mention = _short_name(s, unit, words, registry)
+        if mention is None and cue:
+            # each resolver's own first test, asked here: "the" is no pronoun, "he" opens no description
+            mention = _definite(s, u, words, registry, earlier) if lower in articles else None
+            if mention is None and lower_key(unit.text) in pronoun_firsts:
+                mention = _pronoun(s, u, words, registry, earlier)
         if mention is None:
             continue
         covered = [
