@@ -210,6 +210,8 @@ class Governors:
     closing_by_first: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     speakers_by_first: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     according_by_first: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    #: last word of a verb or participle phrase -> the lengths of those phrases, longest first
+    speech_sizes: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     ultimatums: frozenset[tuple[str, ...]] = frozenset()
     contrasts: frozenset[str] = frozenset()  # ", while <subject> …" opens a clause no earlier verb governs
     places: frozenset[str] = frozenset()  # "Police in Bangladesh": prepositions of a place modifying an actor
@@ -374,6 +376,7 @@ def load_governors(wordlists: Mapping[str, Any]) -> Governors:
         closing_by_first=by_first_word(closing),
         speakers_by_first=by_first_word(speakers),
         according_by_first=by_first_word(according),
+        speech_sizes=speech_sizes((*verbs, *participles)),
         ultimatums=phrase_set(wordlists, (ULTIMATUM_LIST,)),
         tails=word_set(wordlists, TAILS_LIST),
         openers=word_set(wordlists, OPENERS_LIST),
@@ -404,6 +407,15 @@ def by_first_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[tuple[s
     for phrase in phrases:
         grouped.setdefault(phrase[0], []).append(phrase)
     return {word: tuple(sorted(group, key=lambda p: (-len(p), p))) for word, group in grouped.items()}
+
+
+def speech_sizes(phrases: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    """The lengths of the phrases ending in each word, longest first: a look-back for a reporting verb
+    ending at a token tries only those lengths instead of every length up to the longest phrase."""
+    sizes: dict[str, set[int]] = {}
+    for phrase in phrases:
+        sizes.setdefault(phrase[-1], set()).add(len(phrase))
+    return {word: tuple(sorted(found, reverse=True)) for word, found in sizes.items()}
 
 
 def phrase_set(wordlists: Mapping[str, Any], names: Iterable[str]) -> frozenset[tuple[str, ...]]:
@@ -877,8 +889,11 @@ def reporting_verb_before(
     only when it opens a clause after punctuation ("…, denying that …"). No verb before ``lower`` (the
     start of the trigger's own clause) counts.
     """
+    sizes_by_last = governors.speech_sizes or speech_sizes((*governors.verbs, *governors.participles))
     for end in range(trigger_start, lower, -1):
-        for size in range(min(governors.longest, end - lower), 0, -1):
+        for size in sizes_by_last.get(words[end - 1], ()):  # only lengths of phrases ending in this word
+            if size > end - lower:
+                continue
             start = end - size
             phrase = tuple(words[start:end])
             modality = governors.verbs.get(phrase)

@@ -1128,6 +1128,10 @@ class Reach:
         self._closures: dict[tuple[int, bool, bool], int] = {}
         self._mid = [-1] * len(flat.ops)  # closure(pc, False, False), filled on first use
         self._end = [-1] * len(flat.ops)  # closure(pc, False, True)
+        self.dispatch = sum(1 << pc for pc, op in enumerate(flat.ops) if op == DISPATCH)
+        #: live set after a token, by the set of pcs that accepted it, away from / at the sentence end
+        #: (see :meth:`advance`); the sets a pattern reaches are few, so this is a small lazy DFA
+        self._steps: tuple[dict[int, int], dict[int, int]] = ({}, {})
 
     def closure(self, pc: int, at_start: bool, at_end: bool) -> int:
         """The consuming and MATCH pcs reachable from ``pc`` by empty transitions, as a bit mask."""
@@ -1159,8 +1163,9 @@ class Reach:
         """True when some match (possibly empty) starting at or after ``start`` exists in the sentence."""
         norms, kinds, marks, n = view.norms, view.kinds, view.marks, len(view.norms)
         first, words, kind_masks = self.first, self.words, self.kinds
-        args, ops, match, any_pcs, actor_any = self.flat.args, self.flat.ops, self.match, self.any, self.actor_any
+        match, any_pcs, actor_any, dispatch = self.match, self.any, self.actor_any, self.dispatch
         mid, end = self._mid, self._end  # closure masks of a pc away from / at the sentence end, by pc
+        steps_mid, steps_end = self._steps
         if start > n:
             return False
         live = self.closure(0, start == 0, start == n)
@@ -1186,16 +1191,15 @@ class Reach:
             alive = live & accept
             at_end = i + 1 == n
             table = end if at_end else mid
-            live = 0
-            while alive:
-                low = alive & -alive
-                pc = low.bit_length() - 1
-                alive ^= low
-                nxt = args[pc][word] if ops[pc] == DISPATCH else pc + 1
-                mask = table[nxt]
-                if mask < 0:
-                    mask = table[nxt] = self.closure(nxt, False, at_end)
-                live |= mask
+            if alive & dispatch:  # where a DISPATCH pc leads depends on the word
+                live = self.advance(alive, word, at_end)
+            else:
+                steps = steps_end if at_end else steps_mid
+                live = steps.get(alive, -1)
+                if live < 0:
+                    if len(steps) >= _STEPS_MAX:
+                        steps.clear()
+                    live = steps[alive] = self.advance(alive, word, at_end)
             # a match may also start at the next position (unanchored search)
             if at_end or first is None or (norms[i + 1] in first or marks[i + 1] in first):
                 mask = table[0]
@@ -1203,6 +1207,27 @@ class Reach:
                     mask = table[0] = self.closure(0, False, at_end)
                 live |= mask
         return bool(live & match)
+
+
+    def advance(self, alive: int, word: str, at_end: bool) -> int:
+        """The live set after a token that the pcs in ``alive`` accepted (``word``: its folded text)."""
+        args, ops = self.flat.args, self.flat.ops
+        table = self._end if at_end else self._mid
+        live = 0
+        while alive:
+            low = alive & -alive
+            pc = low.bit_length() - 1
+            alive ^= low
+            nxt = args[pc][word] if ops[pc] == DISPATCH else pc + 1
+            mask = table[nxt]
+            if mask < 0:
+                mask = table[nxt] = self.closure(nxt, False, at_end)
+            live |= mask
+        return live
+
+
+#: Bound on each of a pattern's step tables (:attr:`Reach._steps`); a pathological pattern clears and refills.
+_STEPS_MAX = 4096
 
 
 def _written(caps: tuple[int, ...], writes: tuple[int, ...], pos: int) -> tuple[int, ...]:
