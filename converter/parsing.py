@@ -158,6 +158,7 @@ class Layout(NamedTuple):
         return Cat(terminal, Span(token.span.start, words[-1].span.end), " ".join(t.text for t in words), fact.entry)
 
     def cats(self, lo: int, hi: int) -> list[Cat | None]:
+        """Categories ``lo`` to ``hi`` (exclusive) as Cats, as :meth:`cat` gives them."""
         if self.starts is not None:
             return [self.cat(j) for j in range(lo, hi)]
         fact_of = self.categorizer.fact_of  # no multi-word entry: category j is token j (the common case)
