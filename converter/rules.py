@@ -119,11 +119,22 @@ class RuleIndex(Generic[R]):
         self.features = frozenset(self.by_feature)
         self.always = tuple(always)
         #: per rule, :meth:`Pattern.worth_running`'s checks minus the clause it is filed under (a rule the
-        #: index offers already has it): checked here inline, as this runs for every offered rule
-        self.checks: tuple[tuple[tuple[Clause, ...], tuple[Clause, ...]], ...] = tuple(
-            (_other_clauses(rule.pattern.clauses), rule.pattern.ordered if len(rule.pattern.ordered) > 1 else ())
+        #: index offers already has it): its other clauses as bits of a clause mask, and its order check
+        bits: dict[Clause, int] = {}
+        self.needs: tuple[int, ...] = tuple(
+            sum({1 << bits.setdefault(c, len(bits)) for c in _other_clauses(rule.pattern.clauses)})  # distinct bits: sum is OR
             for rule in self.rules
         )
+        self.orders: tuple[tuple[Clause, ...], ...] = tuple(
+            rule.pattern.ordered if len(rule.pattern.ordered) > 1 else () for rule in self.rules
+        )
+        #: feature -> the bits of the clauses it satisfies: one pass over a sentence's features tells
+        #: which clauses hold, instead of one set test per clause per offered rule
+        self.clause_bits: dict[str, int] = {}
+        for clause, bit in bits.items():
+            for feature in clause:
+                self.clause_bits[feature] = self.clause_bits.get(feature, 0) | 1 << bit
+        self.clause_features = frozenset(self.clause_bits)
 
     def positions(self, tokens: Sequence[Token]) -> list[int]:
         """Indices (into :attr:`rules`, ascending) of the rules worth running on ``tokens``
@@ -134,11 +145,14 @@ class RuleIndex(Generic[R]):
         by_feature = self.by_feature
         for feature in features & self.features:  # set intersection: C speed
             hits.update(by_feature[feature])
-        checks = self.checks
+        held = 0  # the clauses this sentence satisfies, as bits
+        clause_bits = self.clause_bits
+        for feature in features & self.clause_features:
+            held |= clause_bits[feature]
+        needs, orders = self.needs, self.orders
         out = []
         for i in sorted(hits):
-            others, ordered = checks[i]
-            if any(map(features.isdisjoint, others)) or (ordered and not in_order(ordered, view)):
+            if needs[i] & ~held or (orders[i] and not in_order(orders[i], view)):
                 continue
             out.append(i)
         return out
