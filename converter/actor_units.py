@@ -72,6 +72,7 @@ def build_units(
     gazetteer = lexicon.gazetteer
     gazetteer_firsts = gazetteer.first_keys
     plain = _plain_words(lexicon, words)
+    sole = _sole_units(lexicon)
     n = len(texts)
     i = 0
     while i < n:
@@ -89,6 +90,11 @@ def build_units(
             if not title_first and key not in gazetteer_firsts and len(plain) < _PLAIN_MAX:
                 plain[text] = category
             units.append(_tuple_new(Unit, (category, i, i + 1, text, None, None)))
+            i += 1
+            continue
+        found = sole.get(key) if not title_first and key != "the" else None
+        if found is not None and not gazetteer.continues(keys, i):  # a one-token name: no look-up needed
+            units.append(_tuple_new(Unit, (found[0], i, i + 1, text, found[1], found[2])))
             i += 1
             continue
         after_title = bool(units) and units[-1].cat == "TITLE"
@@ -115,6 +121,26 @@ def _plain_words(lexicon: Lexicon, words: ActorWords) -> dict[str, str]:
         _PLAIN.clear()
     table: dict[str, str] = {}
     _PLAIN[id(words)] = (lexicon, words, table)  # the entry keeps both alive, so the id is not reused
+    return table
+
+
+_SOLE: dict[int, tuple[Lexicon, dict[str, tuple[str, GazetteerEntry, str]]]] = {}
+
+
+def _sole_units(lexicon: Lexicon) -> dict[str, tuple[str, GazetteerEntry, str]]:
+    """Per gazetteer key with one sure one-token target (:meth:`Gazetteer.sole_forms`): the unit's
+    category, entry and form, which :func:`_unit_at` would find. Built once per lexicon: most names in
+    a text ("Iraq", "NATO") are such keys, and need neither a look-up nor a hit object."""
+    cached = _SOLE.get(id(lexicon))
+    if cached is not None and cached[0] is lexicon:
+        return cached[1]
+    if len(_SOLE) >= 8:
+        _SOLE.clear()
+    table = {
+        key: (gazetteer_category(entry, form), entry, form)
+        for key, (entry, form) in lexicon.gazetteer.sole_forms().items()
+    }
+    _SOLE[id(lexicon)] = (lexicon, table)  # the entry keeps the lexicon alive, so the id is not reused
     return table
 
 

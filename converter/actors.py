@@ -772,6 +772,8 @@ def bare_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     states ("allies") are left to coreference; so is "the rebels" when it is a listed definite description.
     """
     starts = first_words(words, "group_nouns")
+    if starts.isdisjoint(s.lowers):
+        return
     # most words start no group noun: one comprehension finds the few that do, before any list lookup
     for tok in [i for i, lower in enumerate(s.lowers) if lower in starts]:
         noun = words.match_keys("group_nouns", s.keys, tok)
@@ -955,7 +957,7 @@ def locatives(s: SentenceView, words: ActorWords, known: Known) -> Iterator[Cand
     preps = words.texts("locative_prepositions")
     directions, lowers = words.texts("motion_prepositions"), s.unit_lowers
     # only a name or capital right after one of these prepositions can be a locative (cheap filter)
-    after_prep = [i for i in range(1, len(lowers)) if lowers[i - 1] in preps or lowers[i - 1] in directions]
+    after_prep = [i for i, lower in enumerate(lowers[:-1], start=1) if lower in preps or lower in directions]
     for u in after_prep:
         unit = s.units[u]
         if unit.cat not in ("COUNTRY", "NAME"):

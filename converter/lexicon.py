@@ -263,6 +263,21 @@ class Gazetteer:
     #: every normalized first token of a form: a token outside it starts no match (set in __post_init__).
     first_keys: frozenset[str] = field(init=False, default=frozenset(), compare=False, repr=False)
 
+    def continues(self, keys: Sequence[str], i: int) -> bool:
+        """True when a form longer than one token may start at token ``i`` (its next key goes on one)."""
+        return i + 1 < len(keys) and keys[i + 1] in self._seconds.get(keys[i], ())  # type: ignore[attr-defined]
+
+    def sole_forms(self) -> dict[str, tuple[GazetteerEntry, Form]]:
+        """One-token forms with a single target that is not elliptic, by key: where no longer form
+        continues, :meth:`match_keys` finds exactly this target whatever the article has seen."""
+        sole = {}
+        for first, groups in self._singles.items():  # type: ignore[attr-defined]
+            for _, phrases in groups:
+                targets = phrases[(first,)]
+                if len(targets) == 1 and targets[0][1] != "elliptic":
+                    sole[first] = targets[0]
+        return sole
+
     def may_match(self, keys: Sequence[str], i: int) -> bool:
         """False when no form starts at token ``i``: its key starts none, or it starts no one-token form
         and no longer form goes on with the next key (most "the" of a text), so no lookup is needed."""

@@ -10,6 +10,7 @@ names and acronyms, definite descriptions ("the agency") and pronouns. Reading i
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -563,12 +564,16 @@ def _plural_name(name: str, words: ActorWords) -> bool:
 def _fitting_window(
     mentions: Sequence[ActorMention], before: int, since: int, fits: Callable[[str], bool]
 ) -> list[ActorMention]:
-    """The recent named mentions a pronoun at ``before`` may refer to: since sentence ``since``, fitting."""
-    return [
-        m
-        for m in mentions[-_RECENT_MENTIONS:]
-        if m.sentence >= since and not m.pronoun and m.span.end <= before and fits(m.actor)
-    ]
+    """The recent named mentions a pronoun at ``before`` may refer to: since sentence ``since``, fitting.
+
+    ``mentions`` are in reading order, so those of sentence ``since`` on are a tail found by bisection.
+    """
+    recent = mentions[-_RECENT_MENTIONS:]
+    tail = recent[bisect_left(recent, since, key=_SENTENCE) :]
+    return [m for m in tail if not m.pronoun and m.span.end <= before and fits(m.actor)]
+
+
+_SENTENCE = attrgetter("sentence")
 
 
 def _singular_antecedent(
