@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
@@ -603,7 +603,7 @@ def _transform(parser: Lark, transformer: TransformerFactory, cats: Sequence[Cat
 
 def _interpret(parser: Lark, transformer: TransformerFactory, cats: Sequence[Cat]) -> tuple[str, Any] | None:
     """(grammar rule alias, meaning) of a category sequence that parses; None when the transformer rejects it."""
-    tree = parser.parse([_lark_token(c) for c in cats])
+    tree = _parse_tree(parser, cats)
     entries = {c.span.start: c.entry for c in cats}
     try:
         meaning = transformer(entries).transform(tree)
@@ -613,6 +613,58 @@ def _interpret(parser: Lark, transformer: TransformerFactory, cats: Sequence[Cat
         return None
     rule = tree.children[0].data if isinstance(tree.children[0], Tree) else "start"
     return str(rule), meaning
+
+
+# terminal sequence -> (lark's tree of its first parse, input position of each token leaf in tree order),
+# or None when that tree's leaves could not be traced back to the input
+_TreeShapes = dict[tuple[str, ...], tuple[Tree, tuple[int, ...]] | None]
+_TREES_MAX = 20_000  # remembered tree shapes per grammar (a bound for endless batch runs)
+
+
+@cache
+def _tree_shapes(parser: Lark) -> _TreeShapes:
+    return {}
+
+
+def _parse_tree(parser: Lark, cats: Sequence[Cat]) -> Tree:
+    """lark's tree of ``cats``; a terminal sequence met before reuses that tree's shape with the new tokens.
+
+    Why: the LALR tree depends only on the terminals (the pass-through lexer gives lark nothing else), and
+    numbers make most expressions new ("300 troops", "250 troops") while their shapes recur, so lark
+    parses each shape once and a new expression costs a copy of a few nodes.
+    """
+    tokens = [_lark_token(c) for c in cats]
+    shapes = _tree_shapes(parser)
+    key = tuple(c.terminal for c in cats)
+    if key in shapes:
+        shape = shapes[key]
+        if shape is not None:
+            template, positions = shape
+            return _refill(template, iter([tokens[i] for i in positions]))
+        return parser.parse(tokens)
+    tree = parser.parse(tokens)
+    if len(shapes) >= _TREES_MAX:
+        shapes.clear()
+    position = {id(token): i for i, token in enumerate(tokens)}
+    positions = tuple(position.get(id(leaf), -1) for leaf in _leaves(tree))
+    shapes[key] = None if -1 in positions else (tree, positions)
+    return tree
+
+
+def _leaves(tree: Tree) -> Iterator[LarkToken]:
+    """The token leaves of ``tree``, depth first, left to right (the order :func:`_refill` fills them in)."""
+    for child in tree.children:
+        if isinstance(child, Tree):
+            yield from _leaves(child)
+        elif isinstance(child, LarkToken):
+            yield child
+
+
+def _refill(template: Tree, leaves: Iterator[LarkToken]) -> Tree:
+    """A copy of ``template`` whose token leaves are taken from ``leaves`` in order (the template is kept)."""
+    return Tree(template.data, [
+        _refill(child, leaves) if isinstance(child, Tree) else next(leaves) if isinstance(child, LarkToken) else child
+        for child in template.children])
 
 
 # --------------------------------------------------------------------------- transformers

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lark.exceptions import UnexpectedInput
+from lark import Lark, Transformer, Tree
+from lark.exceptions import UnexpectedInput, VisitError
 
 from converter import parsing
 from converter.model import Token
@@ -74,13 +75,26 @@ def reference_parse(time: bool, tokens: tuple[Token, ...]) -> list[parsing.Parse
     while i < len(cats):
         end = next((k for k in range(i, len(cats)) if cats[k] is None), len(cats))
         length = next((n for n in range(end - i, 0, -1) if _parses(parser, cats[i : i + n])), 0)
-        meaning = parsing._interpret(parser, transformer, cats[i : i + length]) if length else None  # type: ignore[arg-type]
+        meaning = reference_meaning(parser, transformer, cats[i : i + length]) if length else None  # type: ignore[arg-type]
         if meaning is None:
             i += 1
             continue
         found.append(parsing.Parsed(parsing.Span(cats[i].span.start, cats[i + length - 1].span.end), *meaning))  # type: ignore[union-attr]
         i += length
     return found
+
+
+def reference_meaning(parser: Lark, transformer: type[Transformer], cats: list[Cat]) -> tuple[str, object] | None:
+    """(rule alias, meaning) from lark's own parse of ``cats``; the tree reused by shape must equal it."""
+    tree = parser.parse([parsing._lark_token(c) for c in cats])
+    assert parsing._parse_tree(parser, cats) == tree
+    try:
+        meaning = transformer({c.span.start: c.entry for c in cats}).transform(tree)  # type: ignore[call-arg]
+    except VisitError:
+        return None
+    if meaning is None:
+        return None
+    return str(tree.children[0].data if isinstance(tree.children[0], Tree) else "start"), meaning
 
 
 def _parses(parser: object, cats: list[Cat | None]) -> bool:
@@ -130,3 +144,10 @@ def test_tiny_cache_bounds_change_no_result(monkeypatch: pytest.MonkeyPatch) -> 
     for _ in range(2):
         assert parse_time(tokens_of(text), time_words) == expected_time
         assert parse_quantity(tokens_of(text), quantity_words) == expected_quantity
+
+
+def test_expressions_of_one_shape_get_their_own_numbers() -> None:
+    """The second "NUMBER PLURAL" reuses the first one's tree shape, never its values."""
+    values = [p.meaning.value for text in ("300 troops", "250 troops", "7 ships") for p in parse_quantity(tokens_of(text))]
+    assert values == [300, 250, 7]
+    assert [p.meaning.day for text in ("on May 5", "on May 17") for p in parse_time(tokens_of(text))] == [5, 17]
