@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from operator import attrgetter
 from typing import Any, Protocol, get_args
 
 import yaml
@@ -679,6 +680,7 @@ def kind_feature(kind: str) -> str:
 
 
 _KIND_MARKS: dict[str, str] = {kind: kind_feature(kind) for kind in _KINDS}
+_TEXT, _KIND = attrgetter("text"), attrgetter("kind")
 
 
 def _weak(feature: str) -> bool:
@@ -820,10 +822,13 @@ class TokenView:
 
     def __init__(self, tokens: Sequence[Token]) -> None:
         self.tokens = tokens
-        folded = _FOLDED  # normalize(), with its memo looked up inline: a view is built per token stream
-        self.norms = [folded.get(text) or normalize(text) for text in [t.text for t in tokens]]
-        self.kinds = [t.kind for t in tokens]
-        self.marks = [_KIND_MARKS.get(k) or kind_feature(k) for k in self.kinds]
+        # a view is built per token stream: normalize()'s memo is looked up inline, and attributes and
+        # kind marks are read by map() with C-level getters rather than per-token Python expressions
+        folded = _FOLDED
+        self.norms = [folded.get(text) or normalize(text) for text in map(_TEXT, tokens)]
+        self.kinds = list(map(_KIND, tokens))
+        marks = list(map(_KIND_MARKS.get, self.kinds))
+        self.marks = marks if None not in marks else [kind_feature(k) for k in self.kinds]
         self.features = frozenset(self.norms).union(self.marks)
         self._mentions: Mentions | None = None
         self._types: list[str | None] | None = None
