@@ -195,6 +195,10 @@ class Categorizer:
                 seconds.setdefault(key[0].lower(), set()).add(key[1].lower())
         object.__setattr__(self, "followers", {first: frozenset(words) for first, words in seconds.items()})
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the per-token caches (they hold read-only entries, and refill on first use)."""
+        return {**self.__dict__, "facts": defaultdict(dict), "terminal_of": defaultdict(dict)}
+
     def may_hold(self, tokens: Sequence[Token], anchors: frozenset[str]) -> bool:
         """False when no category of ``tokens`` is one of ``anchors``: no expression that needs one can be
         found, so the caller skips the sentence; True otherwise."""

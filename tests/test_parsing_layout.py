@@ -7,6 +7,8 @@ and keep the longest that parses whole.
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -151,3 +153,11 @@ def test_expressions_of_one_shape_get_their_own_numbers() -> None:
     values = [p.meaning.value for text in ("300 troops", "250 troops", "7 ships") for p in parse_quantity(tokens_of(text))]
     assert values == [300, 250, 7]
     assert [p.meaning.day for text in ("on May 5", "on May 17") for p in parse_time(tokens_of(text))] == [5, 17]
+
+
+def test_a_used_categorizer_still_pickles_and_parses_alike() -> None:
+    tokens = tokens_of("On Monday a dozen ships sailed.")
+    time_words = parsing.build_categorizer(WORDS, TIME_CATEGORIES)
+    expected = parse_time(tokens, time_words)
+    copy = pickle.loads(pickle.dumps(time_words))
+    assert parse_time(tokens, copy) == expected
