@@ -109,9 +109,19 @@ class ActorWords:
         """Overlap priority of a rule (``params.priority``); lower numbers win."""
         return self.rules[rule_id].priority if rule_id in self.rules else DEFAULT_PRIORITY
 
+    def priorities(self) -> Mapping[str, int]:
+        """Every rule's :meth:`priority` by id (others have ``DEFAULT_PRIORITY``), for ranking many
+        candidates with one dict look-up each; built once per word set."""
+        return _priorities_cached(self)
+
     def version(self, rule_id: str) -> int:
         """The version of an actors rule (1 for ids without a YAML entry, e.g. the gazetteer)."""
         return self.rules[rule_id].version if rule_id in self.rules else 1
+
+
+@cache
+def _priorities_cached(words: ActorWords) -> Mapping[str, int]:
+    return MappingProxyType({rule_id: info.priority for rule_id, info in words.rules.items()})
 
 
 @cache

@@ -694,7 +694,8 @@ def demonym_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     if "DEMONYM" not in s.cat_set and "COUNTRY" not in s.cat_set and blocs.isdisjoint(s.unit_texts):
         return  # no owner at all (_group_owner)
     owns = [cat in ("DEMONYM", "COUNTRY") or text in blocs for cat, text in zip(s.cats, s.unit_texts)]
-    for u in [i for i, own in enumerate(owns) if own and not (i > 0 and owns[i - 1])]:  # a chain's first owner
+    chain_starts = [i for i, own in enumerate(owns) if own and not (i > 0 and owns[i - 1])]
+    for u in chain_starts:
         unit = s.units[u]
         owners, v = _owner_chain(s, u, words)
         if len(owners) > 1 and owners[0].cat == "COUNTRY":  # "South Korea and Western nations": two actors

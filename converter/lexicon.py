@@ -253,7 +253,7 @@ class Gazetteer:
             first: frozenset(phrase[1] for n, phrases in groups if n > 1 for phrase in phrases)
             for first, groups in index.items()
         }
-        singles = {first: tuple(group for group in groups if group[0] == 1) for first, groups in index.items()}
+        singles = {first: tuple(g for g in groups if g[0] == 1) for first, groups in index.items()}
         object.__setattr__(self, "_seconds", seconds)
         object.__setattr__(self, "_singles", singles)
         object.__setattr__(self, "_index", index)
@@ -453,7 +453,8 @@ class WordList:
         if lengths is None:
             return None
         index = self._index  # type: ignore[attr-defined]
-        if lengths[0] > 1 and (i + 1 >= len(keys) or keys[i + 1] not in self._seconds[first]):  # type: ignore[attr-defined]
+        seconds = self._seconds  # type: ignore[attr-defined]
+        if lengths[0] > 1 and (i + 1 >= len(keys) or keys[i + 1] not in seconds[first]):
             return index.get((first,))
         for n in lengths:
             entry = index.get(tuple(keys[i : i + n])) if i + n <= len(keys) else None

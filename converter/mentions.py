@@ -18,7 +18,7 @@ from functools import lru_cache
 from operator import attrgetter
 
 from .actor_units import Unit, build_units, title_case
-from .actor_words import ActorWords, attr, first_words, load_actor_words, merged_words
+from .actor_words import DEFAULT_PRIORITY, ActorWords, attr, first_words, load_actor_words, merged_words
 from .actors import (
     Candidate,
     Enrichment,
@@ -227,12 +227,15 @@ def _name_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
 def choose(candidates: Sequence[Candidate], taken: list[bool], words: ActorWords) -> list[Candidate]:
     """Keep non-overlapping candidates: best rule priority first, then the longer, then the earlier."""
     kept = []
-    priority = words.priority
+    priorities = words.priorities()
     # the key is Candidate.rank with the rule's priority; only the few kept candidates get it set
-    for cand in sorted(candidates, key=lambda c: (priority(c.spec.rule), c.start - c.end, c.start)):
+    ranked = sorted(
+        candidates, key=lambda c: (priorities.get(c.spec.rule, DEFAULT_PRIORITY), c.start - c.end, c.start)
+    )
+    for cand in ranked:
         if cand.end > cand.start and not any(taken[cand.start : cand.end]):
             taken[cand.start : cand.end] = [True] * (cand.end - cand.start)
-            kept.append(cand._replace(priority=priority(cand.spec.rule)))
+            kept.append(cand._replace(priority=priorities.get(cand.spec.rule, DEFAULT_PRIORITY)))
     return sorted(kept, key=lambda c: c.start)
 
 
@@ -255,7 +258,8 @@ def _named(s: SentenceView, words: ActorWords, registry: _Registry, taken: list[
         *bare_acronyms(s, words, registry),
     ]
     described = {extra.name_end for _, extra in appos}
-    candidates = [c for c in candidates if not _describes(s, c, described, words)]
+    if described:  # _describes needs an appositive's name before it
+        candidates = [c for c in candidates if not _describes(s, c, described, words)]
     chosen = [_homed(s, c, words, registry.home) for c in choose(candidates, taken, words)]
     for acr in list(acronyms(s, chosen)):  # an acronym defined in the text beats the gazetteer's reading
         chosen = [c for c in chosen if (c.start, c.end) != (acr.start, acr.end)]
@@ -327,7 +331,8 @@ def _coreferent(
     # cheap test first: most units are plain words no coreference rule looks at
     cats = s.cats
     names = [u for u, cat in enumerate(cats) if cat == "NAME"]
-    looked_at = sorted(names + [u for u, lower in enumerate(lowers) if lower in cues and cats[u] in _CUE_CATEGORIES])
+    cue_units = [u for u, lower in enumerate(lowers) if lower in cues and cats[u] in _CUE_CATEGORIES]
+    looked_at = sorted(names + cue_units)
     if aliases:  # acronyms defined earlier in the article
         looked_at = sorted({*looked_at, *(u for u, text in enumerate(s.unit_texts) if text in aliases)})
     for u in looked_at:
