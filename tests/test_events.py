@@ -606,3 +606,27 @@ def test_round_five_a_verb_after_an_embedded_clause_keeps_no_guessed_source(pipe
     requests = [roles for e, roles in found if e.type == "REQUEST"]
     assert requests, found
     assert not any(wrong in roles.get("source", "") for roles in requests), found
+
+
+def test_governors_without_their_lookup_indexes_give_the_same_modalities():
+    """The by-word indexes of reporting phrases are only speed-ups: a Governors built without them
+    (as a caller may) reads the same modality for every trigger position."""
+    from dataclasses import replace as replaced
+
+    from converter.events import governing_modality, load_governors, word_texts
+    from converter.pipeline import analyse
+    from converter.rules import load_rules
+    from converter.tokens import sentence_tokens
+
+    rules = load_rules()
+    governors = load_governors(rules.lexicon.wordlists)
+    bare = replaced(governors, according_by_first={}, speech_sizes={})
+    text = ("According to officials, Russia sent troops. Seoul said Pyongyang had sent troops, "
+            "denying that it attacked. The ministry denied that China fired missiles, officials said.")
+    found = analyse(text, ruleset=rules)
+    for sentence in found.segments.sentences:
+        tokens = sentence_tokens(sentence, found.mentions)
+        assert word_texts(tokens) == [t.lower if t.kind == "word" else "" for t in tokens]
+        for index in range(len(tokens)):
+            trigger = (index, index + 1)
+            assert governing_modality(tokens, trigger, governors) == governing_modality(tokens, trigger, bare)

@@ -322,3 +322,25 @@ def test_a_sentence_stream_is_computed_once_per_mentions_and_never_shared_across
     assert [t.kind for t in other].count("actor") == 2
     same_index = Sentence(sentence.index, sentence.span, 0, sentence.tokens[:2])  # another article's sentence 0
     assert len(sentence_tokens(same_index, both)) == 2
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_patterns(), _WORDS)
+def test_the_reach_step_table_answers_like_the_vm_at_every_start(pattern: str, text: str) -> None:
+    """Reach remembers where each set of accepting pcs leads (a lazy DFA); a bound of one entry
+    forces it to clear and refill constantly, which must not change any answer."""
+    import converter.pattern as engine
+
+    compiled = compile_pattern(pattern, WORDLISTS)
+    tokens = tuple(toks(text))
+    view = token_view(tokens)
+    types = view.actor_types(MENTIONS)
+    vm = engine._VM(compiled, view, types, Budget(), use_starts=False)
+    expected = [vm.run(start) is not None for start in range(len(tokens) + 1)]  # a match at or after start
+    saved = engine._STEPS_MAX
+    try:
+        for bound in (saved, 1):
+            engine._STEPS_MAX = bound
+            assert [compiled.reach.any_match(view, types, start) for start in range(len(tokens) + 1)] == expected
+    finally:
+        engine._STEPS_MAX = saved

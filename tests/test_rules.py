@@ -345,3 +345,27 @@ def test_fast_positions_equal_constructed_ones() -> None:
     for style in (None, "'", "|"):
         fast, slow = _position(3, 14, style), Position(3, 14, style)
         assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
+
+
+def test_the_rule_index_checks_agree_with_worth_running_and_find_all_may_skip_them():
+    """positions() tests each offered rule's other clauses as bits and its order inline; that must be
+    exactly Pattern.worth_running, so find_all(checked=True) finds what the unchecked call finds."""
+    from converter.pattern import token_view
+    from converter.pipeline import analyse
+    from converter.tokens import sentence_tokens
+
+    rules = load_rules()
+    text = Path(__file__).resolve().parent.parent.joinpath("seeds", "ap-north-korea-russia-troops.txt").read_text("utf-8")
+    found = analyse(text, ruleset=rules)
+    for index in (rules.event_index, rules.claim_index):
+        for sentence in found.segments.sentences:
+            tokens = sentence_tokens(sentence, found.mentions)
+            hits = set(index.always)
+            for feature in token_view(tokens).features & index.features:
+                hits.update(index.by_feature[feature])
+            positions = index.positions(tokens)
+            assert positions == [i for i in sorted(hits) if index.rules[i].pattern.worth_running(tokens)]
+            for i in positions:
+                pattern = index.rules[i].pattern
+                assert pattern.find_all(tokens, mentions=found.mentions, checked=True) == \
+                    pattern.find_all(tokens, mentions=found.mentions)
