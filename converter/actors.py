@@ -170,7 +170,24 @@ class Known(Protocol):
 # --------------------------------------------------------------------------- recognizers: people
 
 
-def _title_units(tree: Tree, s: SentenceView) -> list[Unit]:
+class _Parsed:
+    """A person-grammar tree with its subtrees indexed by rule name once. The recognizers ask for
+    several (name, title, qualifier, affiliation, owner) and each ``Tree.find_data`` walks the whole
+    tree; :meth:`find_data` gives the same subtrees in the same order from the index."""
+
+    __slots__ = ("tree", "_by_data")
+
+    def __init__(self, tree: Tree) -> None:
+        self.tree = tree
+        self._by_data: dict[str, list[Tree]] = {}
+        for sub in tree.iter_subtrees():
+            self._by_data.setdefault(sub.data, []).append(sub)
+
+    def find_data(self, data: str) -> Iterator[Tree]:
+        return iter(self._by_data.get(data, ()))
+
+
+def _title_units(tree: _Parsed, s: SentenceView) -> list[Unit]:
     return [s.units[i] for t in tree.find_data("title") for i in _indexes(t)]
 
 
@@ -179,7 +196,7 @@ def _title_sector(titles: Sequence[Unit]) -> str | None:
     return next((str(attr(t.entry, "sector")) for t in titles if attr(t.entry, "sector")), None)
 
 
-def _titles_from(tree: Tree, s: SentenceView) -> tuple[list[str], str | None]:
+def _titles_from(tree: _Parsed, s: SentenceView) -> tuple[list[str], str | None]:
     """Titles as written (a qualifier such as "Defense" joins the first title) and their implied sector."""
     units = _title_units(tree, s)
     titles = [s.surface(t.start, t.end) for t in units]
@@ -223,7 +240,7 @@ def titled_people(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
         tree = _titled_at(s, u) if u >= resume else None
         if tree is not None:
             parsed = _indexes(tree)
-            yield from list(_titled_candidates(s, tree, parsed, words))
+            yield from list(_titled_candidates(s, _Parsed(tree), parsed, words))
             resume = max(parsed) + 1
 
 
@@ -261,7 +278,7 @@ def _may_be_titled(units: Sequence[Unit], u: int) -> bool:
 
 
 def _titled_candidates(
-    s: SentenceView, tree: Tree, parsed: Sequence[int], words: ActorWords
+    s: SentenceView, tree: _Parsed, parsed: Sequence[int], words: ActorWords
 ) -> Iterator[Candidate]:
     """The person (and its owner, an actor of its own) of a titled parse whose units are ``parsed``."""
     name_idx = _indexes(next(tree.find_data("name")))
@@ -323,7 +340,7 @@ def _person_spec(
     return Spec("person", name, rule, titles=titles, sector=sector, country=country, affiliation=affiliation)
 
 
-def _owner_unit(tree: Tree, s: SentenceView) -> Unit | None:
+def _owner_unit(tree: _Parsed, s: SentenceView) -> Unit | None:
     affiliation = next(tree.find_data("affiliation"), None)
     if affiliation is None:
         return None
@@ -331,7 +348,7 @@ def _owner_unit(tree: Tree, s: SentenceView) -> Unit | None:
     return first if first.cat in _OWNER else None
 
 
-def _after_owner(tree: Tree, first_title: int) -> int:
+def _after_owner(tree: _Parsed, first_title: int) -> int:
     """The first unit after the owner and its possessive: the qualifier if any, else the first title."""
     qualifier = next(tree.find_data("qualifier"), None)
     return _indexes(qualifier)[0] if qualifier is not None else first_title
@@ -353,14 +370,14 @@ def appositions(s: SentenceView, words: ActorWords) -> Iterator[tuple[Candidate,
             and any(x.cat == "TITLE" for x in after)
         ):
             tree = longest_parse(s.units, u, "apposition")
-            found = _apposition(s, tree, words) if tree is not None else None
+            found = _apposition(s, _Parsed(tree), words) if tree is not None else None
             if found is not None:
                 yield found
 
 
-def _apposition(s: SentenceView, tree: Tree, words: ActorWords) -> tuple[Candidate, Enrichment] | None:
+def _apposition(s: SentenceView, tree: _Parsed, words: ActorWords) -> tuple[Candidate, Enrichment] | None:
     name_idx = _indexes(next(tree.find_data("name")))
-    after = max(_indexes(tree)) + 1
+    after = max(_indexes(tree.tree)) + 1
     if not _name_ok(s, name_idx[0], name_idx[-1], words):
         return None
     if after < len(s.units) and s.units[after].cat in ("NAME", "PERSONNAME"):
@@ -693,6 +710,8 @@ def demonym_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     blocs = words.exact("blocs")
     if "DEMONYM" not in s.cat_set and "COUNTRY" not in s.cat_set and blocs.isdisjoint(s.unit_texts):
         return  # no owner at all (_group_owner)
+    if first_words(words, "group_nouns").isdisjoint(s.keys) and first_words(words, "titles").isdisjoint(s.keys):
+        return  # nothing to head the phrase: no group noun (_group_noun), no title (_anonymous_person)
     owns = [cat in ("DEMONYM", "COUNTRY") or text in blocs for cat, text in zip(s.cats, s.unit_texts)]
     chain_starts = [i for i, own in enumerate(owns) if own and not (i > 0 and owns[i - 1])]
     for u in chain_starts:
@@ -740,6 +759,8 @@ def owned_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     The owner keeps its own mention (so the group's affiliation points at an actor of the article) and
     the group mention starts after it, or after its 's.
     """
+    if first_words(words, "group_nouns").isdisjoint(s.keys):
+        return  # no group noun to own (_group_noun)
     for u in [i for i, cat in enumerate(s.cats) if cat == "COUNTRY" or cat == "ORG"]:
         unit = s.units[u]
         if not isinstance(unit.entry, GazetteerEntry):
@@ -996,6 +1017,8 @@ def _after_motion(units: Sequence[Unit], u: int, words: ActorWords) -> bool:
 
 def gazetteer_actors(s: SentenceView, known: Known) -> Iterator[Candidate]:
     """Gazetteer hits that are actors by themselves (demonyms only qualify other mentions)."""
+    if s.cat_set.isdisjoint(_GAZETTEER_ACTOR_CATS):
+        return
     for u in [i for i, cat in enumerate(s.cats) if cat in _GAZETTEER_ACTOR_CATS]:
         unit = s.units[u]
         if not isinstance(unit.entry, GazetteerEntry):
