@@ -19,7 +19,7 @@ from lark.parsers.lalr_analysis import Shift
 
 from .actor_words import ActorWords, attr, first_words
 from .errors import GrammarError, Location
-from .lexicon import GazetteerEntry, Lexicon, WordEntry, normalize_tokens
+from .lexicon import Form, GazetteerEntry, Lexicon, WordEntry, normalize_tokens
 from .resources import grammar_path
 
 
@@ -124,10 +124,10 @@ def _plain_words(lexicon: Lexicon, words: ActorWords) -> dict[str, str]:
     return table
 
 
-_SOLE: dict[int, tuple[Lexicon, dict[str, tuple[str, GazetteerEntry, str]]]] = {}
+_SOLE: dict[int, tuple[Lexicon, dict[str, tuple[str, GazetteerEntry, Form]]]] = {}
 
 
-def _sole_units(lexicon: Lexicon) -> dict[str, tuple[str, GazetteerEntry, str]]:
+def _sole_units(lexicon: Lexicon) -> dict[str, tuple[str, GazetteerEntry, Form]]:
     """Per gazetteer key with one sure one-token target (:meth:`Gazetteer.sole_forms`): the unit's
     category, entry and form, which :func:`_unit_at` would find. Built once per lexicon: most names in
     a text ("Iraq", "NATO") are such keys, and need neither a look-up nor a hit object."""

@@ -175,7 +175,7 @@ class _Parsed:
     several (name, title, qualifier, affiliation, owner) and each ``Tree.find_data`` walks the whole
     tree; :meth:`find_data` gives the same subtrees in the same order from the index."""
 
-    __slots__ = ("tree", "_by_data")
+    __slots__ = ("_by_data", "tree")
 
     def __init__(self, tree: Tree) -> None:
         self.tree = tree

@@ -89,6 +89,9 @@ class _Registry:
     aliases: dict[str, str] = field(default_factory=dict)
     entries_seen: set[str] = field(default_factory=set)
     home: GazetteerEntry | None = None  # the dateline's country, which "the government" means by default
+    #: first and last name words → the latest person so named (:meth:`person_word`, asked for every
+    #: capitalized word); rebuilt after a person is added or renamed, which is rare
+    _person_words: dict[str, str] | None = field(default=None, repr=False)
 
     def add(self, spec: Spec) -> str:
         """Create the actor ``spec`` names, or join an existing one (same key, or a known person's short name)."""
@@ -105,6 +108,7 @@ class _Registry:
                 wikidata=spec.wikidata,
             )
             self.drafts[key] = draft
+            self._person_words = None
         self._merge(draft, spec)
         if spec.alias:
             self.aliases[spec.alias] = key
@@ -150,6 +154,7 @@ class _Registry:
     def _merge(self, draft: _Draft, spec: Spec) -> None:
         if draft.type == "person" and len(spec.name.split()) > len(draft.words):
             draft.name = spec.name
+            self._person_words = None
         if spec.titles:
             draft.titles.extend(t for t in spec.titles if t not in draft.titles)
         draft.country = draft.country or spec.country
@@ -166,10 +171,13 @@ class _Registry:
 
     def person_word(self, word: str) -> str | None:
         """The most recent person whose first or last name word is ``word``."""
-        for draft in reversed(self.drafts.values()):
-            if draft.type == "person" and word in (draft.words[0], draft.words[-1]):
-                return draft.key
-        return None
+        if self._person_words is None:
+            index = {}
+            for draft in self.drafts.values():  # in order of creation: a later person overrides
+                if draft.type == "person":
+                    index[draft.words[0]] = index[draft.words[-1]] = draft.key
+            self._person_words = index
+        return self._person_words.get(word)
 
     def enrich(self, key: str, extra: Enrichment) -> None:
         """Add what an appositive says (titles, owner) to a person found by another rule."""
