@@ -832,7 +832,7 @@ class TokenView:
         self.features = frozenset(self.norms).union(self.marks)
         self._mentions: Mentions | None = None
         self._types: list[str | None] | None = None
-        self._starts: dict[frozenset[str], list[int]] = {}
+        self._starts: dict[frozenset[str], list[int]] | None = None  # made on first use: most views need none
 
     def starts(self, first: frozenset[str]) -> list[int]:
         """Positions (ascending) of the tokens whose text or kind is in ``first`` (a :attr:`Pattern.first`).
@@ -840,6 +840,8 @@ class TokenView:
         Kept per set: many rules open with the same element (``$source``), so their matchers share the
         list instead of each scanning the sentence again. Callers never change it.
         """
+        if self._starts is None:
+            self._starts = {}
         found = self._starts.get(first)
         if found is None:
             marks = self.marks

@@ -118,6 +118,8 @@ class RuleIndex(Generic[R]):
         #: every feature some rule is filed under (a sentence's other features reach no rule)
         self.features = frozenset(self.by_feature)
         self.always = tuple(always)
+        self.rule_bits = {f: sum(1 << i for i in ix) for f, ix in self.by_feature.items()}  # distinct bits
+        self.always_mask = sum(1 << i for i in self.always)
         #: per rule, :meth:`Pattern.worth_running`'s checks minus the clause it is filed under (a rule the
         #: index offers already has it): its other clauses as bits of a clause mask, and its order check
         bits: dict[Clause, int] = {}
@@ -141,17 +143,22 @@ class RuleIndex(Generic[R]):
         (:meth:`Pattern.worth_running` is true of each: ``find_all(..., checked=True)`` may skip it)."""
         view = token_view(tokens)
         features = view.features
-        hits = set(self.always)
-        by_feature = self.by_feature
+        hits = self.always_mask  # the offered rules as bits of one int: no set to build and sort per sentence
+        rule_bits = self.rule_bits
         for feature in features & self.features:  # set intersection: C speed
-            hits.update(by_feature[feature])
+            hits |= rule_bits[feature]
+        if not hits:
+            return []
         held = 0  # the clauses this sentence satisfies, as bits
         clause_bits = self.clause_bits
         for feature in features & self.clause_features:
             held |= clause_bits[feature]
         needs, orders = self.needs, self.orders
         out = []
-        for i in sorted(hits):
+        while hits:  # lowest bit first: ascending rule order
+            low = hits & -hits
+            hits ^= low
+            i = low.bit_length() - 1
             if needs[i] & ~held or (orders[i] and not in_order(orders[i], view)):
                 continue
             out.append(i)
