@@ -662,7 +662,8 @@ def _possessive_owner(s: SentenceView, u: int) -> Unit | None:
 def bare_acronyms(s: SentenceView, words: ActorWords, known: Known) -> Iterator[Candidate]:
     """``actors.org.bare_acronym``: "ISIL", "CJTF-OIR"; an acronym given earlier joins its actor."""
     # an acronym is upper case (str.isupper holds): one comprehension finds the few candidates
-    upper = [u for u, (cat, text) in enumerate(zip(s.cats, s.unit_texts)) if cat == "NAME" and text.isupper()]
+    texts = s.unit_texts
+    upper = [u for u, cat in enumerate(s.cats) if cat == "NAME" and texts[u].isupper()]
     for u in upper:
         unit = s.units[u]
         if not _acronym(unit.text) or unit.text in words.exact("common_acronyms"):
@@ -979,11 +980,13 @@ def locatives(s: SentenceView, words: ActorWords, known: Known) -> Iterator[Cand
     preps = words.texts("locative_prepositions")
     directions, lowers = words.texts("motion_prepositions"), s.unit_lowers
     # only a name or capital right after one of these prepositions can be a locative (cheap filter)
-    after_prep = [i for i, lower in enumerate(lowers[:-1], start=1) if lower in preps or lower in directions]
+    after_prep = [
+        i
+        for i, cat in enumerate(s.cats)
+        if (cat == "NAME" or cat == "COUNTRY") and i and (lowers[i - 1] in preps or lowers[i - 1] in directions)
+    ]
     for u in after_prep:
         unit = s.units[u]
-        if unit.cat not in ("COUNTRY", "NAME"):
-            continue
         motion = _after_motion(s.units, u, words)
         if lowers[u - 1] not in preps and not motion:
             continue
