@@ -118,13 +118,14 @@ class RuleIndex(Generic[R]):
         #: every feature some rule is filed under (a sentence's other features reach no rule)
         self.features = frozenset(self.by_feature)
         self.always = tuple(always)
-        self.rule_bits = {f: sum(1 << i for i in ix) for f, ix in self.by_feature.items()}  # distinct bits
+        #: :attr:`by_feature` and :attr:`always` as bit masks of rule positions (each position once: sum is OR)
+        self.rule_bits = {f: sum(1 << i for i in ix) for f, ix in self.by_feature.items()}
         self.always_mask = sum(1 << i for i in self.always)
         #: per rule, :meth:`Pattern.worth_running`'s checks minus the clause it is filed under (a rule the
         #: index offers already has it): its other clauses as bits of a clause mask, and its order check
         bits: dict[Clause, int] = {}
         self.needs: tuple[int, ...] = tuple(
-            sum({1 << bits.setdefault(c, len(bits)) for c in _other_clauses(rule.pattern.clauses)})  # distinct bits: sum is OR
+            sum({1 << bits.setdefault(c, len(bits)) for c in _other_clauses(rule.pattern.clauses)})  # a set: sum is OR
             for rule in self.rules
         )
         self.orders: tuple[tuple[Clause, ...], ...] = tuple(
