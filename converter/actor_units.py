@@ -16,6 +16,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 from lark.lexer import Lexer
 from lark.parsers.lalr_analysis import Shift
+from lark.parsers.lalr_parser_state import ParserState
 
 from .actor_words import ActorWords, attr, first_words
 from .errors import GrammarError, Location
@@ -332,12 +333,15 @@ def _terminal(units: Sequence[Unit], index: int) -> Token:
 
 
 def _parse_run(units: Sequence[Unit], first: int, last: int, start: str) -> Tree | None:
-    """The tree of units ``first..last`` as rule ``start``, or None when they do not form one."""
-    parser = person_parser().parse_interactive(None, start=start)
+    """The tree of units ``first..last`` as rule ``start``, or None when they do not form one.
+
+    The parser state is fed directly (what ``parse_interactive`` + ``feed_eof`` do, without building an
+    interactive parser and a lexer thread that units do not need)."""
+    state = ParserState(_parse_conf(start), None)  # type: ignore[arg-type]
     try:
         for index in range(first, last + 1):
-            parser.feed_token(_terminal(units, index))
-        return parser.feed_eof()
+            state.feed_token(_terminal(units, index))
+        return state.feed_token(Token("$END", "", 0, 1, 1), True)  # type: ignore[no-any-return]
     except UnexpectedInput:
         return None
 

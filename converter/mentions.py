@@ -357,9 +357,10 @@ def _coreferent(
                 mention = _pronoun(s, u, words, registry, earlier)
         if mention is None:
             continue
-        covered = [
-            k for k in range(unit.start, len(s.texts)) if s.sentence.tokens[k].span.end <= mention.span.end
-        ]
+        tokens, stop = s.sentence.tokens, unit.start
+        while stop < len(tokens) and tokens[stop].span.end <= mention.span.end:
+            stop += 1  # token ends grow along the sentence: the covered tokens are a run from the unit on
+        covered = range(unit.start, stop)
         if not any(taken[k] for k in covered):  # "the Ministry" may already be a named organization
             for k in covered:
                 taken[k] = True
