@@ -851,7 +851,7 @@ class TokenView:
     def actor_types(self, mentions: Mentions | None) -> list[str | None]:
         """The actor type of each actor token (None elsewhere), cached for the last ``mentions`` seen."""
         if self._types is None or self._mentions is not mentions:
-            self._types = _actor_types(self.tokens, mentions)
+            self._types = _actor_types(self.tokens, mentions, self.kinds)
             self._mentions = mentions
         return self._types
 
@@ -1257,10 +1257,21 @@ _HERE = -7
 Thread = tuple[int, tuple[int, ...]]
 
 
-def _actor_types(tokens: Sequence[Token], mentions: Mentions | None) -> list[str | None]:
-    """The actor type of each actor token (via its ActorMention's actor key), None elsewhere."""
+def _actor_types(tokens: Sequence[Token], mentions: Mentions | None,
+                 kinds: Sequence[str] | None = None) -> list[str | None]:
+    """The actor type of each actor token (via its ActorMention's actor key), None elsewhere.
+
+    ``kinds`` (the tokens' kinds, as a view has them) lets list.index find the few actor tokens
+    instead of a Python test of every token.
+    """
     by_key = _types_by_key(mentions)
-    return [by_key.get(getattr(t.ref, "actor", None)) if t.kind == "actor" else None for t in tokens]
+    kinds = kinds if kinds is not None else [t.kind for t in tokens]
+    types: list[str | None] = [None] * len(tokens)
+    i = -1
+    for _ in range(kinds.count("actor")):
+        i = kinds.index("actor", i + 1)
+        types[i] = by_key.get(getattr(tokens[i].ref, "actor", None))
+    return types
 
 
 def _types_by_key(mentions: Mentions | None) -> dict[str, str]:
