@@ -107,8 +107,11 @@ class SentenceView:
         # map over a C method or itemgetter: no Python-level loop per token
         self.lowers = list(map(str.lower, self.texts))
         self.keys = [lower_key(t) for t in self.texts] if "’" in "".join(self.texts) else self.lowers
-        self.unit_texts = list(map(_TEXT, self.units))
-        self.unit_lowers = list(map(str.lower, self.unit_texts))
+        if len(self.units) == len(self.texts):  # units cover the tokens in order: here one token each
+            self.unit_texts, self.unit_lowers = self.texts, self.lowers
+        else:
+            self.unit_texts = list(map(_TEXT, self.units))
+            self.unit_lowers = list(map(str.lower, self.unit_texts))
         self.cats = list(map(_CAT, self.units))
         self.cat_set = frozenset(self.cats)
 

@@ -243,7 +243,7 @@ def choose(candidates: Sequence[Candidate], taken: list[bool], words: ActorWords
     for cand in ranked:
         if cand.end > cand.start and not any(taken[cand.start : cand.end]):
             taken[cand.start : cand.end] = [True] * (cand.end - cand.start)
-            kept.append(cand._replace(priority=priorities.get(cand.spec.rule, DEFAULT_PRIORITY)))
+            kept.append(Candidate(cand.start, cand.end, cand.spec, priorities.get(cand.spec.rule, DEFAULT_PRIORITY)))
     return sorted(kept, key=lambda c: c.start)
 
 
