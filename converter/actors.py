@@ -102,6 +102,7 @@ class SentenceView:
     #: unit categories, in order and as a set
     cats: list[str] = field(init=False, repr=False)
     cat_set: frozenset[str] = field(init=False, repr=False)
+    _at: dict[str, list[int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # map over a C method or itemgetter: no Python-level loop per token
@@ -114,6 +115,19 @@ class SentenceView:
             self.unit_lowers = list(map(str.lower, self.unit_texts))
         self.cats = list(map(_CAT, self.units))
         self.cat_set = frozenset(self.cats)
+        self._at = {}
+
+    def at(self, *cats: str) -> list[int]:
+        """Indexes of the units of categories ``cats``, in order. Each category's list is built once:
+        several recognizers start only at names (or titles, or countries)."""
+        found = []
+        for cat in cats:
+            at = self._at.get(cat)
+            if at is None:
+                present = cat in self.cat_set
+                at = self._at[cat] = [i for i, c in enumerate(self.cats) if c == cat] if present else []
+            found += at
+        return sorted(found) if len(cats) > 1 else found
 
     def surface(self, start: int, end: int) -> str:
         """The article text of tokens ``[start, end)``, spacing as written."""
@@ -239,7 +253,7 @@ def titled_people(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     if "TITLE" not in s.cat_set:
         return
     resume = 0  # the unit after the last parse: parses do not overlap
-    for u in _titled_starts(s.cats):
+    for u in _titled_starts(s.at("TITLE")):
         tree = _titled_at(s, u) if u >= resume else None
         if tree is not None:
             parsed = _indexes(tree)
@@ -247,10 +261,10 @@ def titled_people(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
             resume = max(parsed) + 1
 
 
-def _titled_starts(cats: Sequence[str]) -> list[int]:
-    """Units a titled parse may start at: its first title stands fewer than ``_PERSON_WINDOW`` units
-    on (see :func:`_may_be_titled`), so only the few units before each title need trying."""
-    titles = [i for i, cat in enumerate(cats) if cat == "TITLE"]
+def _titled_starts(titles: Sequence[int]) -> list[int]:
+    """Units a titled parse may start at: its first title (of those at ``titles``) stands fewer than
+    ``_PERSON_WINDOW`` units on (see :func:`_may_be_titled`), so only the few units before each title
+    need trying."""
     return sorted({u for t in titles for u in range(max(0, t - _PERSON_WINDOW + 1), t + 1)})
 
 
@@ -361,7 +375,7 @@ def appositions(s: SentenceView, words: ActorWords) -> Iterator[tuple[Candidate,
     """``actors.person.apposition``: name , [det] modifiers title — the title describes the name."""
     if "TITLE" not in s.cat_set or "COMMA" not in s.cat_set:
         return
-    for u in [i for i, cat in enumerate(s.cats) if cat == "NAME" or cat == "PERSONNAME"]:
+    for u in s.at("NAME", "PERSONNAME"):
         unit = s.units[u]
         if u > 0 and s.cats[u - 1] in ("NAME", "PARTICLE"):
             continue
@@ -398,7 +412,7 @@ def _apposition(s: SentenceView, tree: _Parsed, words: ActorWords) -> tuple[Cand
 
 def bare_names(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     """``actors.person.name``: two to four title-case name words not headed like an org or place."""
-    starts = [i for i, cat in enumerate(s.cats) if cat == "NAME"]  # where _name_run_end finds a run
+    starts = s.at("NAME")  # where _name_run_end finds a run
     if len(starts) < 2:
         return  # a name needs two name words (see _plausible_name)
     units, resume = s.units, 0
@@ -666,7 +680,7 @@ def bare_acronyms(s: SentenceView, words: ActorWords, known: Known) -> Iterator[
     """``actors.org.bare_acronym``: "ISIL", "CJTF-OIR"; an acronym given earlier joins its actor."""
     # an acronym is upper case (str.isupper holds): one comprehension finds the few candidates
     texts = s.unit_texts
-    upper = [u for u, cat in enumerate(s.cats) if cat == "NAME" and texts[u].isupper()]
+    upper = [u for u in s.at("NAME") if texts[u].isupper()]
     for u in upper:
         unit = s.units[u]
         if not _acronym(unit.text) or unit.text in words.exact("common_acronyms"):
@@ -765,7 +779,7 @@ def owned_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     """
     if first_words(words, "group_nouns").isdisjoint(s.keys):
         return  # no group noun to own (_group_noun)
-    for u in [i for i, cat in enumerate(s.cats) if cat == "COUNTRY" or cat == "ORG"]:
+    for u in s.at("COUNTRY", "ORG"):
         unit = s.units[u]
         if not isinstance(unit.entry, GazetteerEntry):
             continue
@@ -984,9 +998,7 @@ def locatives(s: SentenceView, words: ActorWords, known: Known) -> Iterator[Cand
     directions, lowers = words.texts("motion_prepositions"), s.unit_lowers
     # only a name or capital right after one of these prepositions can be a locative (cheap filter)
     after_prep = [
-        i
-        for i, cat in enumerate(s.cats)
-        if (cat == "NAME" or cat == "COUNTRY") and i and (lowers[i - 1] in preps or lowers[i - 1] in directions)
+        i for i in s.at("NAME", "COUNTRY") if i and (lowers[i - 1] in preps or lowers[i - 1] in directions)
     ]
     for u in after_prep:
         unit = s.units[u]
