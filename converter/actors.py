@@ -730,8 +730,11 @@ def demonym_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
         return  # no owner at all (_group_owner)
     if first_words(words, "group_nouns").isdisjoint(s.keys) and first_words(words, "titles").isdisjoint(s.keys):
         return  # nothing to head the phrase: no group noun (_group_noun), no title (_anonymous_person)
-    owns = [cat in ("DEMONYM", "COUNTRY") or text in blocs for cat, text in zip(s.cats, s.unit_texts)]
-    chain_starts = [i for i, own in enumerate(owns) if own and not (i > 0 and owns[i - 1])]
+    owner_at = s.at("DEMONYM", "COUNTRY")  # _group_owner, by position
+    if not blocs.isdisjoint(s.unit_texts):
+        owner_at = sorted({*owner_at, *(i for i, text in enumerate(s.unit_texts) if text in blocs)})
+    owned = set(owner_at)
+    chain_starts = [i for i in owner_at if i - 1 not in owned]  # a chain's first owner
     for u in chain_starts:
         unit = s.units[u]
         owners, v = _owner_chain(s, u, words)

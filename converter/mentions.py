@@ -338,7 +338,7 @@ def _coreferent(
     lowers = s.unit_lowers
     # cheap test first: most units are plain words no coreference rule looks at
     cats = s.cats
-    names = s.at("NAME")
+    names = [u for u in s.at("NAME") if not taken[s.units[u].start]]  # a name unit is one token
     cue_units = [u for u, lower in enumerate(lowers) if lower in cues and cats[u] in _CUE_CATEGORIES]
     looked_at = sorted(names + cue_units)
     if aliases:  # acronyms defined earlier in the article
