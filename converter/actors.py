@@ -589,10 +589,8 @@ def head_noun_orgs(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     heads = words.exact("org_head_nouns")
     if heads.isdisjoint(s.unit_texts):
         return  # most sentences name no ministry or agency: skip the run scan
-    last_head = max(
-        (i for i, (cat, text) in enumerate(zip(s.cats, s.unit_texts)) if cat == "NAME" and text in heads),
-        default=-1,
-    )
+    texts = s.unit_texts
+    last_head = max((i for i in s.at("NAME") if texts[i] in heads), default=-1)
     # a run opens only at a unit _org_run_end accepts first; runs after the last head hold none
     names = words.exact("org_name_words")
     opens = [cat in _RUN_CATS or text in names for cat, text in zip(s.cats, s.unit_texts)]
