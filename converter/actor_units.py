@@ -93,7 +93,7 @@ def build_units(
             units.append(_tuple_new(Unit, (category, i, i + 1, text, None, None)))
             i += 1
             continue
-        found = sole.get(key) if not title_first and key != "the" else None
+        found = sole.get(key) if not title_first else None
         if found is not None and not gazetteer.continues(keys, i):  # a one-token name: no look-up needed
             units.append(_tuple_new(Unit, (found[0], i, i + 1, text, found[1], found[2])))
             i += 1

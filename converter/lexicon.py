@@ -269,9 +269,12 @@ class Gazetteer:
 
     def sole_forms(self) -> dict[str, tuple[GazetteerEntry, Form]]:
         """One-token forms with a single target that is not elliptic, by key: where no longer form
-        continues, :meth:`match_keys` finds exactly this target whatever the article has seen."""
+        continues, :meth:`match_keys` finds exactly this target whatever the article has seen (the
+        normalized article is left out: :meth:`match_keys` looks one token further after it)."""
         sole = {}
         for first, groups in self._singles.items():  # type: ignore[attr-defined]
+            if first == _key("The"):
+                continue
             for _, phrases in groups:
                 targets = phrases[(first,)]
                 if len(targets) == 1 and targets[0][1] != "elliptic":
