@@ -20,7 +20,7 @@ from lark.parsers.lalr_parser_state import ParserState
 
 from .actor_words import ActorWords, attr, first_words
 from .errors import GrammarError, Location
-from .lexicon import Form, GazetteerEntry, Lexicon, WordEntry, normalize_tokens
+from .lexicon import Form, GazetteerEntry, Lexicon, WordEntry
 from .resources import grammar_path
 
 
@@ -67,7 +67,7 @@ def build_units(
 ) -> list[Unit]:
     """Group one sentence's token texts into categorized units (linear: one longest match per position)."""
     units: list[Unit] = []
-    keys = normalize_tokens(texts)  # token features computed once per sentence, not per lookup
+    keys = lexicon.gazetteer.keys(texts)  # token features computed once per sentence, not per lookup
     title_firsts = first_words(words, "titles")
     titles = words.lists["titles"]
     gazetteer = lexicon.gazetteer

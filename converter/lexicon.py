@@ -16,7 +16,7 @@ directory tuple because every stage asks for the lexicon.
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Container, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -151,19 +151,25 @@ def phrase_tokens(text: str) -> tuple[str, ...]:
     return tuple(_PHRASE_TOKEN.findall(text))
 
 
-def _key(token: str) -> str:
-    """Normalize a token for gazetteer lookup: curly apostrophes are straight, a capitalized article is not.
+def _key(token: str, folds: Mapping[str, str]) -> str:
+    """Normalize a token for gazetteer lookup: curly apostrophes are straight, and a word of the
+    ``gazetteer_case_folded`` list (rules/lexicon/matching.yaml) capitalized or in capitals is lower-cased.
 
-    Only the article is case-folded so that "The Hague" and sentence-initial "The North" still match;
+    Only those words are case-folded, so that "The Hague" and sentence-initial "The North" still match;
     proper names themselves stay case-sensitive.
     """
     if "’" in token:
         token = token.replace("’", "'")
-    return "the" if token == "The" or token == "THE" else token
+    return folds.get(token, token)
+
+
+def case_folds(words: Iterable[str]) -> dict[str, str]:
+    """The capitalized and upper-case spellings of each lower-case word, mapped to the word."""
+    return {spelling: word for word in words for spelling in (word.capitalize(), word.upper()) if spelling != word}
 
 
 def _lower_key(token: str) -> str:
-    """``_key(token).lower()`` in one step, for case-insensitive word lists (the capitalized article
+    """``_key(token, folds).lower()`` in one step, for case-insensitive word lists (the capitalized article
     needs no special case once everything is lower case)."""
     return token.replace("’", "'").lower() if "’" in token else token.lower()
 
@@ -222,12 +228,6 @@ class GazetteerHit(NamedTuple):
 _Targets = tuple[tuple[GazetteerEntry, Form], ...]
 
 
-def normalize_tokens(tokens: Sequence[str]) -> list[str]:
-    """The gazetteer keys of a sentence's tokens, computed once and passed to :meth:`Gazetteer.match_keys`."""
-    # _key inlined: one call per token of every sentence adds up; only curly apostrophes need the call
-    return [_key(t) if "’" in t else "the" if t == "The" or t == "THE" else t for t in tokens]
-
-
 @dataclass(frozen=True)
 class Gazetteer:
     """Longest-match phrase index: first token → candidate phrases, longest first.
@@ -238,6 +238,8 @@ class Gazetteer:
     """
 
     by_first: Mapping[str, tuple[tuple[tuple[str, ...], _Targets], ...]]
+    #: spelling -> lower-case word, for the words matched whatever their case (see :func:`case_folds`).
+    folds: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         index: dict[str, tuple[tuple[int, dict[tuple[str, ...], _Targets]], ...]] = {}
@@ -263,6 +265,12 @@ class Gazetteer:
     #: every normalized first token of a form: a token outside it starts no match (set in __post_init__).
     first_keys: frozenset[str] = field(init=False, default=frozenset(), compare=False, repr=False)
 
+    def keys(self, tokens: Sequence[str]) -> list[str]:
+        """The lookup keys of a sentence's tokens, computed once and passed to :meth:`match_keys`."""
+        folds = self.folds
+        # _key inlined: one call per token of every sentence adds up; only curly apostrophes need the call
+        return [_key(t, folds) if "’" in t else folds.get(t, t) for t in tokens]
+
     def continues(self, keys: Sequence[str], i: int) -> bool:
         """True when a form longer than one token may start at token ``i`` (its next key goes on one)."""
         return i + 1 < len(keys) and keys[i + 1] in self._seconds.get(keys[i], ())  # type: ignore[attr-defined]
@@ -273,7 +281,7 @@ class Gazetteer:
         normalized article is left out: :meth:`match_keys` looks one token further after it)."""
         sole = {}
         for first, groups in self._singles.items():  # type: ignore[attr-defined]
-            if first == _key("The"):
+            if first in self.folds.values():  # a folded article alone names nothing
                 continue
             for _, phrases in groups:
                 targets = phrases[(first,)]
@@ -294,7 +302,7 @@ class Gazetteer:
     def match_keys(
         self, keys: Sequence[str], i: int, *, elliptic_ok: Container[str] = ()
     ) -> GazetteerHit | None:
-        """:meth:`match_at` over tokens already normalized by :func:`normalize_tokens` (the fast path)."""
+        """:meth:`match_at` over tokens already normalized by :meth:`keys` (the fast path)."""
         hit = self._longest_keys(keys, i, elliptic_ok)
         if hit is None or keys[i] != "the" or i + 1 >= len(keys):
             return hit
@@ -335,7 +343,7 @@ class Gazetteer:
             elliptic_ok: ids of entries already mentioned in full in the article; only their elliptic
                 forms ("the North") may match, because such forms are ambiguous out of context.
         """
-        window = normalize_tokens(tokens[i : i + self._max_len + 1])  # type: ignore[attr-defined]
+        window = self.keys(tokens[i : i + self._max_len + 1])  # type: ignore[attr-defined]
         hit = self.match_keys(window, 0, elliptic_ok=elliptic_ok)
         if hit is None:
             return None
@@ -351,7 +359,7 @@ class Gazetteer:
         head, sep, rest = token.rpartition("-")
         if not sep or not head or not rest or not rest.islower():
             return None
-        for phrase, targets in self.by_first.get(_key(head), ()):
+        for phrase, targets in self.by_first.get(_key(head, self.folds), ()):
             if len(phrase) == 1 and targets[0][1] != "elliptic":
                 return targets[0][0], targets[0][1], rest
         return None
@@ -359,7 +367,7 @@ class Gazetteer:
     def find_all(self, tokens: Sequence[str], *, elliptic_ok: Container[str] = ()) -> list[GazetteerHit]:
         """Scan left to right and return non-overlapping longest matches (linear in ``len(tokens)``)."""
         hits: list[GazetteerHit] = []
-        keys = normalize_tokens(tokens)
+        keys = self.keys(tokens)
         i = 0
         while i < len(tokens):
             hit = self.match_keys(keys, i, elliptic_ok=elliptic_ok)
@@ -371,19 +379,21 @@ class Gazetteer:
         return hits
 
 
-def _build_gazetteer(entries: Sequence[GazetteerEntry]) -> Gazetteer:
-    """Index every surface form of every entry by its first (normalized) token."""
+def _build_gazetteer(entries: Sequence[GazetteerEntry], folded: Iterable[str] = ()) -> Gazetteer:
+    """Index every surface form of every entry by its first (normalized) token; ``folded`` lists the
+    lower-case words matched whatever their case."""
+    folds = case_folds(folded)
     phrases: dict[tuple[str, ...], list[tuple[GazetteerEntry, Form]]] = {}
     for entry in entries:
         for text, form in entry.forms():
-            key = tuple(_key(t) for t in phrase_tokens(text))
+            key = tuple(_key(t, folds) for t in phrase_tokens(text))
             if key and (entry, form) not in phrases.setdefault(key, []):
                 phrases[key].append((entry, form))
     by_first: dict[str, list[tuple[tuple[str, ...], tuple[tuple[GazetteerEntry, Form], ...]]]] = {}
     for key, targets in phrases.items():
         by_first.setdefault(key[0], []).append((key, tuple(targets)))
     frozen = {k: tuple(sorted(v, key=lambda item: -len(item[0]))) for k, v in by_first.items()}
-    return Gazetteer(MappingProxyType(frozen))
+    return Gazetteer(MappingProxyType(frozen), MappingProxyType(folds))
 
 
 # --------------------------------------------------------------------------- word lists
@@ -493,6 +503,10 @@ class Lexicon:
             raise RuleError(f"unknown word list @{name}; expected one of: {known}") from None
 
 
+#: The word list of words that open gazetteer forms and match whatever their case ("The Hague").
+CASE_FOLDED_LIST = "gazetteer_case_folded"
+
+
 def default_lexicon_dir() -> Path:
     """The shipped ``rules/lexicon`` directory."""
     return data_path("rules") / "lexicon"
@@ -532,7 +546,9 @@ def _load_cached(dirs: tuple[Path, ...]) -> Lexicon:
         name: WordList(name, tuple(items), descriptions.get(name, "")) for name, items in lists.items()
     }
     return Lexicon(
-        gazetteer=_build_gazetteer(tuple(entries.values())),
+        gazetteer=_build_gazetteer(
+            tuple(entries.values()), (w.text.lower() for w in lists.get(CASE_FOLDED_LIST, ()))
+        ),
         entries_by_id=MappingProxyType(entries),
         wordlists=MappingProxyType(wordlists),
         files=tuple(files),
@@ -664,7 +680,7 @@ def parse_word_entry(path: Path, body: Mapping[str, Any], item: Any) -> WordEntr
             f"word-list entry must be a string or a mapping with `text`, got {item!r}",
             Location(str(path), _line_of(item) or _line_of(body)),
         )
-    tokens = tuple(_key(t).lower() for t in phrase_tokens(text))
+    tokens = tuple(_lower_key(t) for t in phrase_tokens(text))
     if not tokens:
         raise RuleError(f"empty word-list entry {item!r}", Location(str(path), _line_of(body)))
     return WordEntry(text, tokens, MappingProxyType(attrs))

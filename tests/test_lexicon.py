@@ -16,7 +16,6 @@ from converter.lexicon import (
     default_lexicon_dir,
     load_lexicon,
     load_yaml_with_lines,
-    normalize_tokens,
     phrase_tokens,
     run_example,
 )
@@ -502,7 +501,7 @@ def test_match_keys_agrees_with_match_at_on_every_position(lex):
         "Kyiv",
         ".",
     ]
-    keys = normalize_tokens(tokens)
+    keys = lex.gazetteer.keys(tokens)
     for i in range(len(tokens)):
         assert lex.gazetteer.match_keys(keys, i) == lex.gazetteer.match_at(tokens, i)
 
@@ -574,9 +573,9 @@ def test_fast_yaml_rejects_unhashable_keys(tmp_path: Path) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("aAtThHeE’'İıΣς.-")), max_size=6))
 def test_lower_key_is_key_then_lower(token: str) -> None:
-    from converter.lexicon import _key, _lower_key
+    from converter.lexicon import _key, _lower_key, case_folds
 
-    assert _lower_key(token) == _key(token).lower()
+    assert _lower_key(token) == _key(token, case_folds(["the"])).lower()
 
 
 @settings(max_examples=60, deadline=None)
@@ -595,3 +594,24 @@ def test_wordlist_match_at_is_longest_lookup(lex: Lexicon, tokens: list[str]) ->
             if expected is not None:
                 break
         assert titles.match_at(tokens, i) == expected
+
+
+def test_case_folded_words_come_from_the_matching_word_list() -> None:
+    """The article folded for gazetteer look-up is data (rules/lexicon/matching.yaml), not code."""
+    from converter.lexicon import CASE_FOLDED_LIST, load_lexicon
+
+    lexicon = load_lexicon()
+    assert [w.text for w in lexicon.wordlists[CASE_FOLDED_LIST].entries] == ["the"]
+    assert lexicon.gazetteer.keys(["The", "THE", "the", "Them", "US"]) == ["the", "the", "the", "Them", "US"]
+
+
+def test_a_user_lexicon_can_fold_another_word(tmp_path: Path) -> None:
+    from converter.lexicon import load_lexicon
+
+    (tmp_path / "fold.yaml").write_text(
+        "kind: wordlists\nid: user.fold\nversion: 1\ndescription: d\n"
+        "lists:\n  gazetteer_case_folded:\n    description: d\n    entries: [el]\n",
+        encoding="utf-8",
+    )
+    lexicon = load_lexicon([tmp_path])
+    assert lexicon.gazetteer.keys(["El", "EL", "The"])[:2] == ["el", "el"]
