@@ -261,7 +261,11 @@ class Gazetteer:
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "_max_len", longest)
         object.__setattr__(self, "first_keys", frozenset(index))
+        object.__setattr__(self, "articles", frozenset(self.folds.values()))
 
+    #: the case-folded words (articles): a form they open yields to a longer name one token later (set in
+    #: __post_init__).
+    articles: frozenset[str] = field(init=False, default=frozenset(), compare=False, repr=False)
     #: every normalized first token of a form: a token outside it starts no match (set in __post_init__).
     first_keys: frozenset[str] = field(init=False, default=frozenset(), compare=False, repr=False)
 
@@ -281,7 +285,7 @@ class Gazetteer:
         normalized article is left out: :meth:`match_keys` looks one token further after it)."""
         sole = {}
         for first, groups in self._singles.items():  # type: ignore[attr-defined]
-            if first in self.folds.values():  # a folded article alone names nothing
+            if first in self.articles:  # an article alone names nothing
                 continue
             for _, phrases in groups:
                 targets = phrases[(first,)]
@@ -304,7 +308,7 @@ class Gazetteer:
     ) -> GazetteerHit | None:
         """:meth:`match_at` over tokens already normalized by :meth:`keys` (the fast path)."""
         hit = self._longest_keys(keys, i, elliptic_ok)
-        if hit is None or keys[i] != "the" or i + 1 >= len(keys):
+        if hit is None or keys[i] not in self.articles or i + 1 >= len(keys):
             return hit
         later = self._longest_keys(keys, i + 1, elliptic_ok)
         return None if later is not None and later.end_tok > hit.end_tok else hit
