@@ -60,3 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (e.g. `aec convert ... | head`): not an error worth a traceback.
         sys.stderr.close()
         return 0
+    except OSError as error:  # a path the system refuses (too long, no permission, a device gone)
+        if os.environ.get("AEC_DEBUG"):
+            raise
+        name = str(error.filename or "")
+        where = f"{name[:100]}{'…' if len(name) > 100 else ''}: " if name else ""
+        print(f"aec {args.command}: error: {where}{error.strerror or error}", file=sys.stderr)
+        return 2

@@ -123,3 +123,14 @@ def test_a_partial_publication_date_is_kept_in_metadata_not_rejected() -> None:
     document = convert(ARTICLE, published="2016-10")
     assert document["article"]["published"] is None
     assert document["article"]["metadata"] == {"published": "2016-10"}
+
+
+def test_an_argument_too_long_to_be_a_file_name_is_a_located_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["convert", "x" * 300], capsys)
+    assert code == 2 and "File name too long" in err and "Traceback" not in err and "…" in err
+
+
+def test_explain_reads_a_long_argument_as_text(capsys: pytest.CaptureFixture[str]) -> None:
+    text = "Russia attacked Ukraine on Monday. " * 12  # longer than any file name may be
+    code, out, _ = run(["explain", text], capsys)
+    assert code == 0 and "'Russia' → country" in out

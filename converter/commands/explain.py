@@ -39,12 +39,20 @@ def _read_input(value: str) -> str:
     if value == "-":
         return sys.stdin.read()
     path = Path(value)
-    if len(value) < 4096 and "\n" not in value and path.is_file():
+    if "\n" not in value and _is_file(path):
         try:
             return path.read_text("utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise InputError(f"cannot read as UTF-8 text: {error}", Location(path=value)) from None
     return value
+
+
+def _is_file(path: Path) -> bool:
+    """Whether the argument names a file; a text too long to be a file name is not one (no OSError)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _print_sentence(sentence: Sentence, found: Any, text: str) -> None:
