@@ -201,14 +201,10 @@ def _word_category(text: str, words: ActorWords) -> str:
         return "POSS"
     if text == ",":
         return "COMMA"
-    particles = words.exact("name_particles")
-    if text in particles:
+    if text in words.exact("name_particles"):
         return "PARTICLE"
-    if (
-        "-" in text
-        and text[: text.index("-") + 1] in particles
-        and is_capitalized(text[text.index("-") + 1 :])
-    ):
+    stem = name_stem(text, words)
+    if stem != text and is_capitalized(stem):
         return "NAME"  # "al-Abadi", "el-Sisi"
     if lower in words.texts("determiners"):
         return "DET"
@@ -354,3 +350,19 @@ def terminal_indexes(tree: Tree) -> list[int]:
 def title_case(word: str) -> bool:
     """Capitalized with some lower case ("Choe", "Seong-kweun"), unlike acronyms and headline text."""
     return is_capitalized(word) and any(ch.islower() for ch in word)
+
+
+def name_stem(word: str, words: ActorWords) -> str:
+    """The word a hyphenated name particle prefixes ("al-Mismari", "Al-Mismari" → "Mismari"),
+    else ``word`` itself (the same object). Arabic and other names write such particles in lower case
+    inside the name; the prefixes are language data (``name_particles`` in rules/lexicon/titles.yaml)."""
+    hyphen = word.find("-")
+    if hyphen > 0 and word[: hyphen + 1].lower() in words.exact("name_particles"):
+        return word[hyphen + 1 :]  # "Al-Mismari" opening a sentence is the same name
+    return word
+
+
+def name_case(word: str, words: ActorWords) -> bool:
+    """:func:`title_case`, reading a particle-prefixed word by its stem: "al-Mismari" is written as a
+    name is, "al-QAIDA" and "el-" alone are not."""
+    return title_case(name_stem(word, words))

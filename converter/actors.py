@@ -17,7 +17,7 @@ from typing import NamedTuple, Protocol
 
 from lark import Tree
 
-from .actor_units import Unit, is_capitalized, longest_parse, title_case
+from .actor_units import Unit, is_capitalized, longest_parse, name_case, title_case
 from .actor_words import ActorWords, attr, first_words
 from .lexicon import GazetteerEntry, WordEntry, lower_key
 from .model import ActorType, Sentence, Span
@@ -238,9 +238,10 @@ def _indexes(tree: Tree) -> list[int]:
 
 def _name_ok(s: SentenceView, first: int, last: int, words: ActorWords) -> bool:
     """A person's name has title-case words (initials aside) and never ends in an organization or place
-    head ("General Assembly", "Kursk Region"); all-capital words are headline text ("KYIV MAYOR SPEAKS")."""
+    head ("General Assembly", "Kursk Region"); all-capital words are headline text ("KYIV MAYOR SPEAKS").
+    A particle-prefixed word is read by its stem ("Maj. Gen. Ahmed al-Mismari")."""
     names = [u.text for u in s.units[first : last + 1] if u.cat == "NAME"]
-    if not all(title_case(n) or _initial(n) for n in names):
+    if not all(name_case(n, words) or _initial(n) for n in names):
         return False
     end_word = s.units[last].text
     return end_word not in words.exact("org_head_nouns") and end_word.lower() not in words.texts(
@@ -450,7 +451,7 @@ def reporting_subjects(s: SentenceView, words: ActorWords) -> Iterator[Candidate
         verb = s.units[v]
         if verb.cat == "COMMA" and _title_follows(s.units, v):
             start = v
-            while start > 0 and v - start < 4 and _name_like(s.units[start - 1]):
+            while start > 0 and v - start < 4 and _name_like(s.units[start - 1], words):
                 start -= 1
             placed = any(x.cat in _PLACE_LIKE for x in s.units[start:v])  # else the apposition rule reads it
             if placed and _reporting_name_ok(s, start, v, words):
@@ -459,12 +460,12 @@ def reporting_subjects(s: SentenceView, words: ActorWords) -> Iterator[Candidate
         if s.unit_lowers[v] not in verbs:
             continue
         start = v
-        while start > 0 and v - start < 4 and _name_like(s.units[start - 1]):
+        while start > 0 and v - start < 4 and _name_like(s.units[start - 1], words):
             start -= 1
         if _reporting_name_ok(s, start, v, words):
             yield _reporting_candidate(s, start, v)
         end = v + 1
-        while end < len(s.units) and end - v <= 4 and _name_like(s.units[end]):
+        while end < len(s.units) and end - v <= 4 and _name_like(s.units[end], words):
             end += 1
         closes = end >= len(s.units) or s.units[end].cat in ("COMMA", "PUNCT")
         if closes and _reporting_name_ok(s, v + 1, end, words):
@@ -485,15 +486,16 @@ def _title_follows(units: Sequence[Unit], comma: int) -> bool:
     return False
 
 
-def _name_like(unit: Unit) -> bool:
-    """One title-case word that may belong to a person's name (a listed place is allowed here)."""
-    return unit.end - unit.start == 1 and title_case(unit.text) and unit.cat in ("NAME", *_PLACE_LIKE)
+def _name_like(unit: Unit, words: ActorWords) -> bool:
+    """One title-case word that may belong to a person's name (a listed place is allowed here; so is a
+    particle-prefixed word such as "al-Kuwaiti")."""
+    return unit.end - unit.start == 1 and name_case(unit.text, words) and unit.cat in ("NAME", *_PLACE_LIKE)
 
 
 def _reporting_name_ok(s: SentenceView, first: int, end: int, words: ActorWords) -> bool:
     run = s.units[first:end]
-    if not 2 <= len(run) <= 4 or not any(x.cat == "NAME" for x in run):
-        return False
+    if not 2 <= len(run) <= 4 or not any(x.cat == "NAME" for x in run) or not is_capitalized(run[0].text):
+        return False  # a lower-case particle word continues a name, it never opens one
     if run[0].cat != "NAME" and run[-1].cat != "NAME":
         return False  # "Russia Ukraine said": two places, no name
     if first > 0 and (
@@ -511,19 +513,24 @@ def _reporting_candidate(s: SentenceView, first: int, end: int) -> Candidate:
 
 
 def _name_run_end(units: Sequence[Unit], u: int) -> int:
+    """The end of the name run from ``u``: name words, and particles only between two of them
+    ("Maria de la Cruz"; "Juan Carlos de la said" ends before "de")."""
     if units[u].cat != "NAME":
         return u
     end = u + 1
-    while end < len(units) and (
-        units[end].cat == "NAME"
-        or (
-            units[end].cat == "PARTICLE"
-            and end + 1 < len(units)
-            and units[end + 1].cat in ("NAME", "PARTICLE")
-        )
-    ):
-        end += 1
+    while end < len(units):
+        after = _past_particles(units, end)
+        if after >= len(units) or units[after].cat != "NAME":
+            break
+        end = after + 1
     return end
+
+
+def _past_particles(units: Sequence[Unit], u: int) -> int:
+    """The first unit from ``u`` on that is not a name particle."""
+    while u < len(units) and units[u].cat == "PARTICLE":
+        u += 1
+    return u
 
 
 def _plausible_name(s: SentenceView, u: int, end: int, words: ActorWords) -> bool:
@@ -532,8 +539,9 @@ def _plausible_name(s: SentenceView, u: int, end: int, words: ActorWords) -> boo
     if (
         not 2 <= len(names) <= 4
         or len(full) < 2
-        or not all(title_case(n) for n in full)
+        or not all(name_case(n, words) for n in full)
         or _initial(names[0])
+        or not is_capitalized(names[0])  # a lower-case particle word continues a name, never opens it
     ):
         return False
     places = words.texts("place_heads")

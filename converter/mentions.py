@@ -17,7 +17,7 @@ from datetime import date
 from functools import lru_cache
 from operator import attrgetter
 
-from .actor_units import Unit, build_units, title_case
+from .actor_units import Unit, build_units, name_case, name_stem
 from .actor_words import DEFAULT_PRIORITY, ActorWords, attr, first_words, load_actor_words, merged_words
 from .actors import (
     Candidate,
@@ -170,14 +170,16 @@ class _Registry:
         return Spec(draft.type, draft.name, "actors.org.acronym", key=key)
 
     def person_word(self, word: str) -> str | None:
-        """The most recent person whose first or last name word is ``word``."""
+        """The most recent person whose first or last name word is ``word``; a surname with a particle
+        prefix is also found by its stem ("Al-Mismari", "Mismari" for "Ahmed al-Mismari")."""
         if self._person_words is None:
             index = {}
             for draft in self.drafts.values():  # in order of creation: a later person overrides
                 if draft.type == "person":
-                    index[draft.words[0]] = index[draft.words[-1]] = draft.key
+                    last = draft.words[-1]
+                    index[name_stem(last, self.words)] = index[draft.words[0]] = index[last] = draft.key
             self._person_words = index
-        return self._person_words.get(word)
+        return self._person_words.get(word) or self._person_words.get(name_stem(word, self.words))
 
     def enrich(self, key: str, extra: Enrichment) -> None:
         """Add what an appositive says (titles, owner) to a person found by another rule."""
@@ -381,7 +383,7 @@ def _short_name(s: SentenceView, unit: Unit, words: ActorWords, registry: _Regis
     """``actors.coref.short_name``: "Ryder", "Choe's" and acronyms given earlier in parentheses."""
     if unit.text in registry.aliases:
         return _mention(s, unit, registry.aliases[unit.text], "actors.org.acronym", words)
-    if unit.cat == "NAME" and title_case(unit.text):
+    if unit.cat == "NAME" and name_case(unit.text, words):
         key = registry.person_word(unit.text)
         if key is not None:
             return _mention(s, unit, key, "actors.coref.short_name", words)

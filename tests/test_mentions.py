@@ -114,6 +114,47 @@ def test_hyphenated_given_names_and_particles_stay_in_the_name() -> None:
     assert actor_named(found, "Karim bin Salman").type == "person"
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "surface"),
+    [
+        ("Maj. Gen. Ahmed al-Mismari said the army had pulled back.", "Ahmed al-Mismari", "Maj. Gen. Ahmed al-Mismari"),
+        ("Abu Jandal al-Kuwaiti was killed in an air strike, officials said.", "Abu Jandal al-Kuwaiti", None),
+        ("Ahmed el-Sayed told reporters the talks had failed.", "Ahmed el-Sayed", None),
+        ("Khalid bin Ali visited the border post on Monday.", "Khalid bin Ali", None),
+        ("Maria de la Cruz said the vote had been fair.", "Maria de la Cruz", None),
+        ("Ahmed el-Sayed, a senior official, said the talks had failed.", "Ahmed el-Sayed", None),
+    ],
+)
+def test_lower_case_name_particles_sit_inside_a_persons_name(text: str, name: str, surface: str | None) -> None:
+    found = mentions_of(text)
+    person = actor_named(found, name)
+    assert person.type == "person"
+    assert surfaces(found, text, person) == [surface or name]
+
+
+def test_a_particle_prefixed_surname_names_the_person_again_in_any_case() -> None:
+    text = (
+        "Maj. Gen. Ahmed al-Mismari spoke on Monday. Al-Mismari said the army had pulled back. "
+        "Later al-Mismari added that the talks had failed."
+    )
+    found = mentions_of(text)
+    person = actor_named(found, "Ahmed al-Mismari")
+    assert surfaces(found, text, person) == ["Maj. Gen. Ahmed al-Mismari", "Al-Mismari", "al-Mismari"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Juan Carlos de la said nothing more.", "Juan Carlos"),
+        ("Protesters marched through the city of La Paz on Friday.", None),
+        ("Ahmed said the bin was full.", None),
+    ],
+)
+def test_a_particle_never_opens_or_closes_a_name_alone(text: str, name: str | None) -> None:
+    people = [a.name for a in mentions_of(text).actors if a.type == "person"]
+    assert people == ([name] if name else [])
+
+
 def test_bare_multiword_name_is_a_person_but_not_after_a_determiner() -> None:
     found = mentions_of("On Friday, Hassan Nasrallah addressed supporters near the Golan Heights.")
     assert actor_named(found, "Hassan Nasrallah").type == "person"
