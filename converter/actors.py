@@ -806,8 +806,35 @@ def owned_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
             rule="actors.group.owned",
             affiliation=entry_key(unit.entry),
             sector=spec.sector or unit.entry.sector,
+            country=_owned_country(noun, spec.country),
         )
         yield Candidate(tok, end, owned)
+
+
+def _owned_country(noun: WordEntry, owner_country: str | None) -> str | None:
+    """An owned group is of its owner's country, except other states ("Israel's allies", "its
+    neighbours": nouns that refer to countries), which are only affiliated with the owner."""
+    return None if attr(noun, "refers_to") == "country" else owner_country
+
+
+def possessed_group(s: SentenceView, tok: int, words: ActorWords, owner: Spec) -> Candidate | None:
+    """``actors.group.owned`` after a possessive pronoun: "Egypt condemned the raid. Its foreign ministry
+    said ..." — the group noun from token ``tok`` belongs to ``owner``, the pronoun's antecedent, which
+    coreference finds only after recognition. The name is written as after "Egypt's", so an article
+    that says both names one actor."""
+    found = _group_noun(s, tok, words)
+    if found is None or found[0] - tok > 4:
+        return None
+    end, noun = found
+    spec = Spec(
+        "organization" if attr(noun, "actor_type") == "organization" else "group",
+        f"{owner.name}'s {s.surface(tok, end)}",
+        "actors.group.owned",
+        country=_owned_country(noun, owner.country),
+        sector=str(attr(noun, "sector")) if attr(noun, "sector") else owner.sector,
+        affiliation=owner.key,
+    )
+    return Candidate(tok, end, spec)
 
 
 def bare_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:

@@ -37,6 +37,7 @@ from .actors import (
     locatives,
     owned_groups,
     place_heads,
+    possessed_group,
     reporting_subjects,
     titled_people,
 )
@@ -367,6 +368,8 @@ def _coreferent(
             for k in covered:
                 taken[k] = True
             earlier.append(mention)
+            if mention.pronoun:
+                _pronoun_owned(s, stop, mention, words, registry, taken, earlier)
 
 
 #: Unit categories a pronoun or an article has (names and acronyms given earlier are tested apart).
@@ -649,6 +652,47 @@ def _expletive(s: SentenceView, u: int, words: ActorWords) -> bool:
     return any(w in words.texts("expletive_completers") for w in window)
 
 
+#: Antecedent types that own a state body or force after a possessive pronoun ("its army"), as the
+#: countries and organizations before 's do (actors.group.owned); a person's "his army" is not his.
+_GROUP_OWNERS = frozenset({"country", "organization"})
+_BARE_GROUP = "actors.group.bare"  # the ownerless reading of a group noun, which an owner replaces
+
+
+def _pronoun_owned(
+    s: SentenceView,
+    tok: int,
+    pronoun: ActorMention,
+    words: ActorWords,
+    registry: _Registry,
+    taken: list[bool],
+    earlier: list[ActorMention],
+) -> None:
+    """ "Egypt condemned the raid. Its foreign ministry said ...": the group noun at token ``tok``, right
+    after a resolved possessive pronoun, is the antecedent's, as in "Egypt's foreign ministry". The
+    owned mention is appended to ``earlier``; it replaces the ownerless reading of the same words
+    ("Russia said its troops had pulled back": not just some troops)."""
+    if s.text[pronoun.span.start : pronoun.span.end].lower() not in words.texts("possessive_determiners"):
+        return
+    owner = registry.drafts[pronoun.actor]
+    if owner.type not in _GROUP_OWNERS or tok >= len(s.texts):
+        return
+    spec = Spec(owner.type, owner.name, owner.rule.id, owner.key, owner.country, owner.sector)
+    cand = possessed_group(s, tok, words, spec)
+    if cand is None or owner.name.lower().endswith(s.surface(cand.start, cand.end).lower()):
+        return  # "the foreign ministry ... its foreign ministry": a body does not own itself
+    span = s.span(cand.start, cand.end)
+    bare = next((i for i, m in enumerate(earlier) if m.span == span and m.rule.id == _BARE_GROUP), None)
+    if bare is None and any(taken[cand.start : cand.end]):
+        return
+    taken[cand.start : cand.end] = [True] * (cand.end - cand.start)
+    key = registry.add(cand.spec)
+    mention = ActorMention(span, key, s.sentence.index, rule=_rule_ref(cand.spec.rule, words))
+    if bare is None:
+        earlier.append(mention)
+    else:
+        earlier[bare] = mention
+
+
 def _possessed(
     s: SentenceView,
     resolved: Sequence[ActorMention],
@@ -657,7 +701,8 @@ def _possessed(
     registry: _Registry,
 ) -> None:
     """ "his spokesman Hussein Mohamed": a titled person right after a resolved possessive pronoun is
-    affiliated with the pronoun's actor (the possessor), as after "Kenya's" or "the Pentagon"."""
+    affiliated with the pronoun's actor (the possessor), as after "Kenya's" or "the Pentagon"; so is
+    an ownerless named body ("Egypt ... Its Foreign Ministry said"), which also takes its country."""
     owners = words.texts("possessive_determiners")
     if not any(p.pronoun and s.text[p.span.start : p.span.end].lower() in owners for p in resolved):
         return
@@ -668,8 +713,25 @@ def _possessed(
         if not p.pronoun or k is None or k + 1 >= len(tokens) or tokens[k].text.lower() not in owners:
             continue
         owned = starts.get(tokens[k + 1].span.start)
-        if owned is not None and owned.actor != p.actor and registry.drafts[owned.actor].type == "person":
+        if owned is None or owned.actor == p.actor:
+            continue
+        draft, owner = registry.drafts[owned.actor], registry.drafts[p.actor]
+        if draft.type == "person":
             registry.enrich(owned.actor, Enrichment(0, (), p.actor, None, None))
+        elif _ownerless_body(draft, owner):
+            registry.enrich(owned.actor, Enrichment(0, (), p.actor, owner.country, None))
+
+
+def _ownerless_body(draft: _Draft, owner: _Draft) -> bool:
+    """True when ``draft`` is a body named by its head noun alone ("Foreign Ministry", never a listed
+    organization) whose country, if it has one (the dateline's, say), is the possessor's; a country or
+    organization possesses it."""
+    return (
+        draft.rule.id == "actors.org.head_noun"
+        and owner.type in _GROUP_OWNERS
+        and draft.affiliation is None
+        and draft.country in (None, owner.country)
+    )
 
 
 # --------------------------------------------------------------------------- the stage

@@ -363,6 +363,53 @@ def test_an_owned_group_is_affiliated_with_its_owner_which_keeps_its_mention() -
     assert military.affiliation == actor_named(found, "Iran").key and military.sector == "military"
 
 
+def test_a_body_after_a_possessive_pronoun_belongs_to_the_pronouns_antecedent() -> None:
+    text = "Egypt condemned the raid on Monday. Its foreign ministry said talks with Israel would go on."
+    found = mentions_of(text)
+    ministry, egypt = actor_named(found, "Egypt's foreign ministry"), actor_named(found, "Egypt")
+    assert (ministry.type, ministry.country, ministry.sector) == ("organization", "EGY", "government")
+    assert ministry.affiliation == egypt.key and surfaces(found, text, ministry) == ["foreign ministry"]
+
+
+def test_an_owned_reading_after_a_pronoun_replaces_the_ownerless_group() -> None:
+    text = "Russia said its troops had pulled back from the village."
+    found = mentions_of(text)
+    troops = actor_named(found, "Russia's troops")
+    assert (troops.country, troops.affiliation) == ("RUS", actor_named(found, "Russia").key)
+    assert [a.name for a in found.actors if a.type == "group"] == ["Russia's troops"]
+
+
+def test_a_named_body_after_a_possessive_pronoun_takes_the_possessors_country() -> None:
+    text = "Egypt condemned the raid on Monday. Its Foreign Ministry said talks would go on."
+    found = mentions_of(text)
+    ministry = actor_named(found, "Foreign Ministry")
+    assert (ministry.country, ministry.affiliation) == ("EGY", actor_named(found, "Egypt").key)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Israel's allies condemned the strike on Monday.", "Israel's allies"),
+        ("The United States and its allies condemned the strike.", "United States's allies"),
+    ],
+)
+def test_owned_allies_are_affiliated_with_the_owner_but_not_of_its_country(text: str, name: str) -> None:
+    allies = actor_named(mentions_of(text), name)
+    assert allies.affiliation is not None and allies.country is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "President Ruto spoke on Monday. His police said more arrests would follow.",  # a person owns no force
+        "Egypt's foreign ministry spoke on Monday. Its foreign ministry said more.",  # a body owns no namesake
+    ],
+)
+def test_a_possessive_pronoun_gives_no_owner_a_person_or_the_body_itself(text: str) -> None:
+    names = [a.name for a in mentions_of(text).actors]
+    assert not any(name.count("'s") > 1 or name.startswith(("William Ruto's", "Ruto's")) for name in names)
+
+
 def test_a_one_word_name_met_first_grows_into_the_full_name() -> None:
     text = "President Macron spoke first. Later, Emmanuel Macron left Paris."
     found = mentions_of(text)
