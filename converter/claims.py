@@ -78,6 +78,10 @@ TRIM_CHARS = " \t\n,.;:"
 
 PUNCT_KINDS = frozenset({"punct"})
 
+MAX_CLAUSE_LEAD = 4
+"""A second attribution after a clause break ("..., while on Monday Hamas said") must start within this
+many tokens of the connective; a reporting verb deeper in the clause is speech nested in the first content."""
+
 MAX_CLAUSE_COMBINATIONS = 4096
 """Bound of :attr:`RuleGroup.chosen` (distinct combinations of rule clauses met by a sentence)."""
 
@@ -107,6 +111,8 @@ class Lists:
     hedge_index: Mapping[str, tuple[HedgeCue, ...]]
     contrasts: frozenset[str] = frozenset()
     subject_starts: frozenset[str] = frozenset()
+    clause_breaks: tuple[tuple[str, ...], ...] = ()
+    renaming: tuple[tuple[str, ...], ...] = ()
 
     # The filters below run on every rule match; the lists are turned into phrase sets once per lexicon
     # (cached_property writes the instance dict directly, which a frozen dataclass allows).
@@ -127,6 +133,14 @@ class Lists:
     @cached_property
     def opener_set(self) -> PhraseSet:
         return PhraseSet.of(self.openers)
+
+    @cached_property
+    def clause_break_set(self) -> PhraseSet:
+        return PhraseSet.of(self.clause_breaks)
+
+    @cached_property
+    def renaming_set(self) -> PhraseSet:
+        return PhraseSet.of(self.renaming)
 
 
 @dataclass(frozen=True)
@@ -187,7 +201,8 @@ def load_lists(wordlists: Mapping[str, Any]) -> Lists:
     return Lists(hedges, order, _phrases(wordlists, "negated_speech"),
                  _phrases(wordlists, "passive_auxiliaries"), _phrases(wordlists, "discourse_openers"),
                  _phrases(wordlists, "non_clause_starts"), hedge_index(hedges),
-                 _words(wordlists, "contrast_clauses"), _words(wordlists, "subject_starts"))
+                 _words(wordlists, "contrast_clauses"), _words(wordlists, "subject_starts"),
+                 _phrases(wordlists, "speech_clause_breaks"), _phrases(wordlists, "content_renaming_nouns"))
 
 
 def _words(wordlists: Mapping[str, Any], name: str) -> frozenset[str]:
@@ -576,9 +591,19 @@ def is_negated(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]],
 
 
 def is_passive(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]], lists: Lists) -> bool:
-    """"North Korea is reported to ...": the actor before a passive reporting verb is its topic, not its speaker."""
+    """"North Korea is reported to ...": the actor before a passive reporting verb is its topic, not its
+    speaker; "He was told that ...", "Officials were told that ...": the subject (a speaker or a group) is
+    the listener, and whoever spoke is not named."""
     cue = captures.get("cue")
-    return bool(cue and "speaker" in captures and lists.passive_set.ends_at(token_view(tokens).norms, cue[0]))
+    subject = "speaker" in captures or "group" in captures
+    return bool(cue and subject and lists.passive_set.ends_at(token_view(tokens).norms, cue[0]))
+
+
+def renames(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]], lists: Lists) -> bool:
+    """"C, a charge Iran denies": a closing phrase that opens with a noun renaming C (a charge, an
+    allegation) holds a relative clause about C; its verb is no attribution, and its subject did not say C."""
+    phrase = captures.get("speaker_phrase")
+    return bool(phrase and lists.renaming_set.longest_at(token_view(tokens).norms, phrase[0], phrase[1]))
 
 
 def content_range(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int]],
@@ -590,7 +615,7 @@ def content_range(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int
     if start < end and tokens[start].text == ",":
         return None  # "X said, vowing to …": a participle clause after the verb is no claimed content
     start = strip_opener(tokens, start, end, lists.opener_set)
-    end = contrast_cut(tokens, start, end, lists)
+    end = renaming_cut(tokens, start, contrast_cut(tokens, start, end, lists), lists)
     solid = [kind for kind in token_view(tokens).kinds[start:end] if kind not in PUNCT_KINDS]
     if len(solid) == 1 and solid[0] == "quote":
         return (start, end)
@@ -616,6 +641,16 @@ def contrast_cut(tokens: Sequence[Token], start: int, end: int, lists: Lists) ->
     return end
 
 
+def renaming_cut(tokens: Sequence[Token], start: int, end: int, lists: Lists) -> int:
+    """The content's end, moved before a ", an accusation Moscow rejects" apposition (see :func:`renames`):
+    the reporter's note on the claim is not part of it."""
+    norms = token_view(tokens).norms
+    for index in range(start + 1, end - 1):
+        if tokens[index].text == "," and lists.renaming_set.longest_at(norms, index + 1, end):
+            return index
+    return end
+
+
 def content_span(tokens: Sequence[Token], start: int, end: int, text: str) -> Span:
     """Character span of a content token range; a lone quote gives the quote's words without the marks."""
     quote = _lone_quote(tokens, start, end)
@@ -637,7 +672,7 @@ def build_candidate(rule: Any, rank: tuple[int, int], tokens: Sequence[Token], m
                     speaking: SpeakingGroups | None = None) -> Candidate | None:
     """Turn one pattern match into a candidate claim, or None when a filter rejects it."""
     captures = match.captures
-    if is_negated(tokens, captures, lists) or is_passive(tokens, captures, lists):
+    if is_negated(tokens, captures, lists) or is_passive(tokens, captures, lists) or renames(tokens, captures, lists):
         return None
     bounds = content_range(tokens, captures, lists)
     if bounds is None:
@@ -676,17 +711,68 @@ def ranked_rules(ruleset: Any) -> RankedRules:
 
 
 def sentence_candidates(ctx: Context) -> list[Candidate]:
-    """Indirect, according-to and unattributed rules, one sentence at a time."""
+    """Indirect, according-to and unattributed rules, one sentence (or one clause of it) at a time."""
     found: list[Candidate] = []
     for sentence in ctx.segments.sentences:
-        tokens = ctx.stream(sentence)
-        for rank, rule in ctx.runnable(tokens, quotes=False):
-            for match in rule.pattern.find_all(tokens, mentions=ctx.mentions):
-                candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists, ctx.people,
-                                            ctx.speaking)
-                if candidate is not None:
-                    found.append(candidate)
+        found.extend(clause_candidates(ctx, ctx.stream(sentence)))
     return found
+
+
+def stream_candidates(ctx: Context, tokens: tuple[Token, ...]) -> list[Candidate]:
+    """Every non-quote rule's candidates over one token stream (a sentence or one of its clauses)."""
+    found: list[Candidate] = []
+    for rank, rule in ctx.runnable(tokens, quotes=False):
+        for match in rule.pattern.find_all(tokens, mentions=ctx.mentions):
+            candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists, ctx.people,
+                                        ctx.speaking)
+            if candidate is not None:
+                found.append(candidate)
+    return found
+
+
+def clause_candidates(ctx: Context, tokens: tuple[Token, ...]) -> list[Candidate]:
+    """The candidates of a sentence that may set several attributions side by side.
+
+    Why: in "A said X, while B said Y" the rules run over the whole sentence make X run to the end of the
+    sentence, and B's cue, lying inside it, counts as speech nested in A's claim, so B's claim is lost (or
+    a closing-attribution rule reads "A said X" as B's content). So the sentence is cut at each
+    ``speech_clause_breaks`` connective whose words up to the next cut open an attribution of their own
+    (see :func:`opens_claim`), right to left, and the rules run on each clause: %start and %end are then
+    the clause's edges and the first content stops before the connective.
+    """
+    end, found = len(tokens), []
+    for start, after in reversed(clause_breaks(tokens, ctx.lists.clause_break_set)):
+        if start == 0 or after >= end:
+            continue
+        tail = tokens[after:end]
+        tail_found = stream_candidates(ctx, tail)
+        if any(opens_claim(candidate, tail) for candidate in tail_found):
+            found = tail_found + found
+            end = start
+    head = tokens if end == len(tokens) else tokens[:end]
+    return stream_candidates(ctx, head) + found
+
+
+def clause_breaks(tokens: Sequence[Token], breaks: PhraseSet) -> list[tuple[int, int]]:
+    """Token ranges of the clause-break connectives of a stream, left to right, never overlapping."""
+    norms, found, index = token_view(tokens).norms, [], 0
+    if not breaks.by_length:
+        return found
+    while index < len(norms):
+        length = breaks.longest_at(norms, index, len(norms))
+        if length:
+            found.append((index, index + length))
+        index += length or 1
+    return found
+
+
+def opens_claim(candidate: Candidate, clause: Sequence[Token]) -> bool:
+    """An attribution (not an unattributed passive) starting near the clause's start is a second
+    speaker's claim; one deeper in the clause is nested speech of the first content."""
+    if candidate.claim.rule.id.startswith(UNATTRIBUTED_PREFIX):
+        return False
+    lead = clause[min(MAX_CLAUSE_LEAD, len(clause) - 1)]
+    return candidate.region.start <= lead.span.start
 
 
 # --------------------------------------------------------------------------- quote rules

@@ -561,3 +561,89 @@ def test_a_place_speaks_when_no_group_actor_is_there() -> None:
     text = "Officials in Kyiv said the strike hit a power plant."
     found = claims_of(text, ("Kyiv",), None, (), RULES, types={"Kyiv": "location"})
     assert all(c.speaker != "Officials" for c in found)
+
+
+# --------------------------------------------------------------------------- side-by-side attributions
+
+
+def speakers_and_contents(text: str, actors: tuple[str, ...]) -> list[tuple[str | None, str]]:
+    return [(c["speaker"], c["content"]) for c in run(text, actors)]
+
+
+@pytest.mark.parametrize(("text", "actors", "expected"), [
+    (("Prime Minister Benjamin Netanyahu said the offensive would continue, while Hamas said it had accepted "
+      "the proposal."), ("Benjamin Netanyahu", "Hamas"),
+     [("Benjamin Netanyahu", "the offensive would continue"), ("Hamas", "it had accepted the proposal")]),
+    (("Moscow said the talks had collapsed, but Volodymyr Zelenskyy insisted that negotiations were still "
+      "possible."), ("Moscow", "Volodymyr Zelenskyy"),
+     [("Moscow", "the talks had collapsed"), ("Volodymyr Zelenskyy", "negotiations were still possible")]),
+    ("The Health Ministry said the strike hit a weapons depot; Amina Yusuf said it destroyed a school.",
+     ("Health Ministry", "Amina Yusuf"),
+     [("Health Ministry", "the strike hit a weapons depot"), ("Amina Yusuf", "it destroyed a school")]),
+    ("Israel said the convoy carried weapons, whereas the United Nations said it carried flour and medicine.",
+     ("Israel", "United Nations"),
+     [("Israel", "the convoy carried weapons"), ("United Nations", "it carried flour and medicine")]),
+])
+def test_each_of_two_side_by_side_attributions_is_a_claim(text: str, actors: tuple[str, ...],
+                                                          expected: list[tuple[str, str]]) -> None:
+    """"A said X, while B said Y": the first content stops before the connective and B's claim is kept."""
+    assert speakers_and_contents(text, actors) == expected
+
+
+def test_three_attributions_split_by_semicolons_are_three_claims() -> None:
+    text = ("Kenya said the border would reopen; Somalia said it had not been told; Ethiopia said it would "
+            "send observers.")
+    assert speakers_and_contents(text, ("Kenya", "Somalia", "Ethiopia")) == [
+        ("Kenya", "the border would reopen"), ("Somalia", "it had not been told"),
+        ("Ethiopia", "it would send observers")]
+
+
+def test_a_closing_attribution_after_the_connective_takes_only_its_own_clause() -> None:
+    text = "Pedro Sanchez said the tax would rise, but the rate would stay low for families, Ana Ruiz said."
+    assert speakers_and_contents(text, ("Pedro Sanchez", "Ana Ruiz")) == [
+        ("Pedro Sanchez", "the tax would rise"), ("Ana Ruiz", "the rate would stay low for families")]
+
+
+def test_a_but_clause_without_an_attribution_stays_in_the_content() -> None:
+    text = "Olusegun Adeyemi said the army had advanced, but the rebels still held the town."
+    assert speakers_and_contents(text, ("Olusegun Adeyemi",)) == [
+        ("Olusegun Adeyemi", "the army had advanced, but the rebels still held the town")]
+
+
+def test_a_second_verb_of_the_same_subject_after_but_is_not_a_clause_of_its_own() -> None:
+    text = "Hezbollah rejected the plan, but said it would keep talking to mediators."
+    assert speakers_and_contents(text, ("Hezbollah",)) == [("Hezbollah", "it would keep talking to mediators")]
+
+
+def test_a_reporting_verb_deep_inside_the_clause_after_the_connective_is_nested_speech() -> None:
+    text = ("Maria Lopez said the deal was close, but the details of the plan that Carlos Vega said he backed "
+            "were still secret.")
+    found = speakers_and_contents(text, ("Maria Lopez", "Carlos Vega"))
+    assert found[0] == ("Maria Lopez", ("the deal was close, but the details of the plan that Carlos Vega said he "
+                                        "backed were still secret"))
+
+
+# --------------------------------------------------------------------------- passives of telling
+
+
+@pytest.mark.parametrize("text", [
+    "Officials were told that the border would stay closed until Friday.",
+    "Residents were told they could return to their homes on Sunday.",
+])
+def test_a_group_told_in_the_passive_is_the_listener_not_the_speaker(text: str) -> None:
+    """Whoever told them is not named: the group must not become the claim's source."""
+    assert run(text) == []
+
+
+# --------------------------------------------------------------------------- a noun renaming the content
+
+
+def test_a_charge_the_subject_denies_is_no_claim_of_that_subject() -> None:
+    """"C, a charge Iran denies": Iran denies C; it never said C (and a denial of C is not C)."""
+    text = "The United States and Britain have accused Tehran of arming the rebels, a charge Iran denies."
+    assert run(text, ("United States", "Britain", "Tehran", "Iran")) == []
+
+
+def test_a_claim_stops_before_the_reporters_note_that_renames_it() -> None:
+    text = "Kyiv says Russian troops shelled the power plant, an accusation Moscow rejects."
+    assert speakers_and_contents(text, ("Kyiv", "Moscow")) == [("Kyiv", "Russian troops shelled the power plant")]
