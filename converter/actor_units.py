@@ -240,7 +240,7 @@ def person_parser() -> Lark:
     path = grammar_path("person.lark")
     try:
         return Lark(
-            path.read_text(encoding="utf-8"), parser="lalr", lexer=_UnitLexer, start=["titled", "apposition"]
+            path.read_text(encoding="utf-8"), parser="lalr", lexer=_UnitLexer, start=["titled", "apposition", "fronted"]
         )
     except (OSError, LarkError) as exc:
         raise GrammarError(f"cannot load the person grammar: {exc}", Location(str(path))) from exc

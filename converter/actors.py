@@ -253,6 +253,8 @@ def titled_people(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     """``actors.person.titled``: [owner] title+ name, parsed by ``person.lark``."""
     if "TITLE" not in s.cat_set:
         return
+    if "POSS" in s.cat_set and "COMMA" in s.cat_set:  # first: on a tie with a titled name it wins
+        yield from _fronted_people(s, words)
     resume = 0  # the unit after the last parse: parses do not overlap
     for u in _titled_starts(s.at("TITLE")):
         tree = _titled_at(s, u) if u >= resume else None
@@ -260,6 +262,52 @@ def titled_people(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
             parsed = _indexes(tree)
             yield from list(_titled_candidates(s, _Parsed(tree), parsed, words))
             resume = max(parsed) + 1
+
+
+def _fronted_people(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
+    """``actors.person.titled`` with the owner's title fronted before a comma: "Kenya's interior
+    minister, Kipchumba Murkomen" (``fronted`` in person.lark) is Kenya's, as "Kenyan Interior Minister
+    Kipchumba Murkomen" is; the longer reading wins over the titled name after the comma."""
+    cats = s.cats
+    for p in s.at("POSS"):
+        if 0 < p < len(cats) - 1 and cats[p + 1] == "TITLE":
+            tree = longest_parse(s.units, _owner_start(cats, p), "fronted")
+            yield from _fronted_candidates(s, _Parsed(tree), words) if tree is not None else ()
+
+
+def _owner_start(cats: Sequence[str], poss: int) -> int:
+    """The first unit of the owner before the 's at ``poss``: the listed owner, or up to three names."""
+    u = poss - 1
+    while cats[u] == "NAME" and u > 0 and cats[u - 1] == "NAME" and poss - u < 3:
+        u -= 1
+    return u
+
+
+def _fronted_candidates(s: SentenceView, tree: _Parsed, words: ActorWords) -> list[Candidate]:
+    """The person of a fronted parse, and its listed owner as an actor of its own."""
+    name_idx = _indexes(next(tree.find_data("name")))
+    parsed, after = _indexes(tree.tree), name_idx[-1] + 1
+    if not _name_ok(s, name_idx[0], name_idx[-1], words) or (after < len(s.units) and s.cats[after] in _NAMES):
+        return []
+    if any(s.cats[i] == "PERSONNAME" for i in parsed[: parsed.index(name_idx[0])]):
+        return []  # "Putin's spokesman, Dmitry Peskov": the owner is a person, an actor of its own
+    title_units = _title_units(tree, s)
+    titles, sector = tuple(s.surface(t.start, t.end) for t in title_units), _title_sector(title_units)
+    found, start, country, affiliation = [], s.units[parsed[0]].start, None, None
+    owner = next(tree.find_data("owner"), None)
+    unit = s.units[_indexes(owner)[0]] if owner is not None else None
+    if unit is not None and isinstance(unit.entry, GazetteerEntry):
+        # a listed owner keeps its mention and the title phrase is an appositive: the person's mention
+        # starts after the comma, as "Pat Ryder" before ", the Pentagon press secretary" (claims read
+        # ", X, said" so), with any title there ("Sheikh Tamim bin Hamad al-Thani")
+        comma = next(i for i in parsed if s.cats[i] == "COMMA")
+        country, sector, start = unit.entry.country, sector or unit.entry.sector, s.units[comma + 1].start
+        if unit.cat != "DEMONYM":
+            found.append(Candidate(unit.start, unit.end, entry_spec(unit.entry)))
+            affiliation = entry_key(unit.entry)
+    # an unlisted owner is no actor of its own: as a titled name's qualifier, it stays in the mention
+    spec = _person_spec(s, name_idx, "actors.person.titled", titles, sector, country, affiliation)
+    return [*found, Candidate(start, s.units[name_idx[-1]].end, spec)]
 
 
 def _titled_starts(titles: Sequence[int]) -> list[int]:
@@ -857,7 +905,8 @@ def bare_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
             continue
         end = tok + len(noun.tokens)
         verb = _past_place(s, end, words)
-        if (_acts(s, verb, words) or _sourced(s, tok, words)) and _bare_noun(s, tok, noun, words):
+        located = verb > end  # "the rebels in Darfur": a place names the group, it does not refer back
+        if (_acts(s, verb, words) or _sourced(s, tok, words)) and _bare_noun(s, tok, noun, words, located):
             sector = str(attr(noun, "sector")) if attr(noun, "sector") else None
             country = _place_country(s, end, verb)
             spec = Spec("group", s.surface(tok, end), "actors.group.bare", country=country, sector=sector)
@@ -916,15 +965,16 @@ def _place_country(s: SentenceView, start: int, end: int) -> str | None:
     return None
 
 
-def _bare_noun(s: SentenceView, tok: int, noun: WordEntry, words: ActorWords) -> bool:
+def _bare_noun(s: SentenceView, tok: int, noun: WordEntry, words: ActorWords, located: bool = False) -> bool:
     """A group noun that may stand alone here: not an institution or a state, not excluded, not after
-    a listed definite article reading ("the rebels" corefers), and not the tail of a longer noun."""
+    a listed definite article reading ("the rebels" corefers) unless a place follows (``located``), and
+    not the tail of a longer noun."""
     text = " ".join(noun.tokens)
     if attr(noun, "actor_type") or attr(noun, "refers_to") or text in words.texts("bare_group_exclusions"):
         return False
     if tok > 0 and words.match_keys("group_nouns", s.keys, tok - 1) is not None:
         return False  # "security forces": the longer noun starts one word earlier
-    for back in (1, 2):  # "the rebels", "the two leaders": definite descriptions corefer or stay open
+    for back in (1, 2) if not located else ():  # "the rebels", "the two leaders" corefer or stay open
         if tok >= back and words.match_keys("definite_descriptions", s.keys, tok - back) is not None:
             return False
     prev = s.texts[tok - 1] if tok > 0 else ""

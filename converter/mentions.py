@@ -482,12 +482,17 @@ def _definite(
     start = s.sentence.tokens[s.units[u].start].span.start
 
     role = str(attr(entry, "title") or entry.tokens[-1]).lower()
+    sector = attr(entry, "sector")
 
     def fits(key: str) -> bool:
         d = registry.drafts[key]
         if d.type == "person":  # "the minister" is someone titled so ("Foreign Minister Choe")
             return d.type in types and any(t.lower().endswith(role) for t in d.titles)
-        return d.type in types and (not heads or any(h in d.name.split() for h in heads))
+        return (
+            d.type in types
+            and (not heads or any(h in d.name.split() for h in heads))
+            and (sector is None or d.sector in (None, sector))  # "the rebels" are not the Pentagon
+        )
 
     since = s.sentence.index - _DEFINITE_REACH
     if attr(entry, "home") and _owner_follows(s, s.units[u].start + len(entry.tokens), words):

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 from lark import Lark, Token
+from lark.exceptions import LarkError
 from lark.lexer import Lexer
 
 from converter.resources import grammar_path
@@ -88,7 +90,25 @@ def _person_strategy(start: str) -> st.SearchStrategy[str]:
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(["titled", "apposition"]).flatmap(lambda start: st.tuples(st.just(start), _person_strategy(start))))
+@given(st.sampled_from(["titled", "apposition", "fronted"]).flatmap(lambda start: st.tuples(st.just(start), _person_strategy(start))))
 def test_every_generated_person_phrase_parses(case: tuple[str, str]) -> None:
     start, categories = case
     _person_parser(start).parse(categories)
+
+
+@pytest.mark.parametrize(
+    ("categories", "parses"),
+    [
+        ("COUNTRY POSS TITLE COMMA NAME NAME", True),  # "Kenya's interior minister, Kipchumba Murkomen"
+        ("NAME POSS TITLE COMMA TITLE NAME PARTICLE NAME", True),  # "Quatar's emir, Sheikh Hamad bin Khalifa"
+        ("COUNTRY POSS TITLE COMMA DET TITLE", False),  # "Russia's foreign minister, the defense minister"
+        ("COUNTRY POSS TITLE COMMA NAME PARTICLE", False),  # a particle never ends a name
+    ],
+)
+def test_a_fronted_title_reads_owner_title_comma_name(categories: str, parses: bool) -> None:
+    try:
+        _person_parser("fronted").parse(categories)
+    except LarkError:
+        assert not parses
+    else:
+        assert parses

@@ -132,6 +132,34 @@ def test_lower_case_name_particles_sit_inside_a_persons_name(text: str, name: st
     assert surfaces(found, text, person) == [surface or name]
 
 
+@pytest.mark.parametrize(
+    ("text", "surface", "owner", "titles"),
+    [
+        ("Kenya's interior minister, Kipchumba Murkomen, said the curfew would stay.", "Kipchumba Murkomen",
+         "Kenya", ("interior minister",)),
+        ("Qatar's emir, Sheikh Tamim bin Hamad al-Thani, hosted the talks in Doha.",
+         "Sheikh Tamim bin Hamad al-Thani", "Qatar", ("emir", "Sheikh")),
+    ],
+)
+def test_a_fronted_title_before_a_comma_belongs_to_the_name_after_it(
+    text: str, surface: str, owner: str, titles: tuple[str, ...]
+) -> None:
+    found = mentions_of(text)
+    country = actor_named(found, owner)
+    person = next(a for a in found.actors if a.type == "person")
+    assert (person.country, person.affiliation, person.titles) == (country.country, country.key, titles)
+    assert surfaces(found, text, person) == [surface] and surfaces(found, text, country) == [owner]
+
+
+def test_a_fronted_title_keeps_an_unlisted_owner_in_the_mention_and_a_person_owner_apart() -> None:
+    text = "Quatar's emir, Sheikh Hamad bin Khalifa al-Thani, hosted the talks."  # sic: a misspelt owner
+    found = mentions_of(text)
+    person = actor_named(found, "Hamad bin Khalifa al-Thani")
+    assert surfaces(found, text, person) == ["Quatar's emir, Sheikh Hamad bin Khalifa al-Thani"]
+    found = mentions_of("Putin's spokesman, Dmitry Peskov, said the talks had failed.")
+    assert actor_named(found, "Vladimir Putin").type == "person"
+
+
 def test_a_particle_prefixed_surname_names_the_person_again_in_any_case() -> None:
     text = (
         "Maj. Gen. Ahmed al-Mismari spoke on Monday. Al-Mismari said the army had pulled back. "
@@ -239,6 +267,31 @@ def test_definite_description_refers_to_the_most_recent_fitting_actor() -> None:
     found = mentions_of(text)
     wfp = [m for m in found.actor_mentions if m.span.slice(text) == "The organization"]
     assert wfp and found.actor(wfp[0].actor).type == "organization"
+
+
+def test_a_definite_description_takes_no_antecedent_of_another_sector() -> None:
+    text = "The Pentagon said the strikes had hit arms depots. The rebels said the strikes killed civilians."
+    found = mentions_of(text)
+    assert surfaces(found, text, actor_named(found, "Pentagon")) == ["Pentagon"]
+    assert not [m for m in found.actor_mentions if m.span.slice(text) == "The rebels"]  # stays open
+
+
+def test_a_described_group_located_by_a_place_is_a_group_of_its_own() -> None:
+    text = "Britain said the Sudanese government and the rebels in Darfur must reach an agreement."
+    found = mentions_of(text)
+    rebels = actor_named(found, "rebels")
+    assert (rebels.type, rebels.country, rebels.sector) == ("group", "SDN", "rebels")
+    assert surfaces(found, text, actor_named(found, "Sudanese government")) == ["Sudanese government"]
+
+
+def test_a_definite_description_still_takes_an_antecedent_of_its_sector_or_of_none() -> None:
+    text = "Hamas said on Monday that the truce had collapsed. The militants said they would fight on."
+    found = mentions_of(text)
+    assert surfaces(found, text, actor_named(found, "Hamas")) == ["Hamas", "The militants"]
+    text = "The Kachin Independence Organization said it would talk. The rebels said talks would start soon."
+    found = mentions_of(text)  # an organization of no known sector may be meant
+    rebels = [m for m in found.actor_mentions if m.span.slice(text) == "The rebels"]
+    assert rebels and found.actor(rebels[0].actor).name == "Kachin Independence Organization"
 
 
 def test_pronouns_resolve_to_recent_fitting_actors_and_are_flagged() -> None:
