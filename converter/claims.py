@@ -162,6 +162,11 @@ class PhraseSet:
         """True when a phrase ends right before position ``index`` of ``norms``."""
         return any(n <= index and tuple(norms[index - n : index]) in group for n, group in self.by_length)
 
+    @cached_property
+    def firsts(self) -> frozenset[str]:
+        """The first words of the phrases: no phrase starts at a word outside this set."""
+        return frozenset(phrase[0] for _, group in self.by_length for phrase in group)
+
     def longest_at(self, norms: Sequence[str], index: int, end: int) -> int:
         """Length of the longest phrase starting at ``index`` and ending by ``end``; 0 when none does."""
         for n, group in self.by_length:
@@ -758,11 +763,15 @@ def clause_breaks(tokens: Sequence[Token], breaks: PhraseSet) -> list[tuple[int,
     norms, found, index = token_view(tokens).norms, [], 0
     if not breaks.by_length:
         return found
-    while index < len(norms):
-        length = breaks.longest_at(norms, index, len(norms))
-        if length:
-            found.append((index, index + length))
-        index += length or 1
+    firsts, n = breaks.firsts, len(norms)
+    while index < n:
+        if norms[index] in firsts:  # a set look-up per token; the phrase look-ups only where one may start
+            length = breaks.longest_at(norms, index, n)
+            if length:
+                found.append((index, index + length))
+                index += length
+                continue
+        index += 1
     return found
 
 
