@@ -1176,25 +1176,14 @@ class Reach:
         if start > n:
             return False
         live = self.closure(0, start == 0, start == n)
-        starts = view.starts(first) if first is not None else None
-        i = start - 1
-        while i + 1 < n:
-            i += 1
-            if not live:  # nothing in progress: only a match starting at a later token can revive it
-                if starts is not None:  # jump to the next token a match may start at, if any
-                    k = bisect.bisect_right(starts, i)
-                    if k == len(starts):  # none: what is left is an empty match at the sentence end
-                        mask = end[0]
-                        if mask < 0:
-                            mask = end[0] = self.closure(0, False, True)
-                        return bool(mask & match)
-                    i = starts[k] - 1
+        for i in range(start, n):
+            if not live:  # nothing in progress: only a match starting at the next token can revive it
                 if i + 1 == n:
                     mask = end[0]
                     if mask < 0:
                         mask = end[0] = self.closure(0, False, True)
                     live = mask
-                elif starts is not None or first is None:
+                elif first is None or (norms[i + 1] in first or marks[i + 1] in first):
                     mask = mid[0]
                     if mask < 0:
                         mask = mid[0] = self.closure(0, False, False)
