@@ -17,8 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "files" / "plover" / "plover-gsr-dev.jsonl"
 
-RECALL_FLOOR = 0.85
-PRECISION_FLOOR = 0.84
+RECALL_FLOOR = 0.87  # measured 0.883 (2026-11-27)
+PRECISION_FLOOR = 0.85  # measured 0.862
 SOURCE_ACCURACY_FLOOR = 0.99
 
 
