@@ -1167,54 +1167,83 @@ class Reach:
         return mask
 
     def any_match(self, view: TokenView, types: Sequence[str | None], start: int = 0) -> bool:
-        """True when some match (possibly empty) starting at or after ``start`` exists in the sentence."""
-        norms, kinds, marks, n = view.norms, view.kinds, view.marks, len(view.norms)
-        first, words, kind_masks = self.first, self.words, self.kinds
-        match, any_pcs, actor_any, dispatch = self.match, self.any, self.actor_any, self.dispatch
-        mid, end = self._mid, self._end  # closure masks of a pc away from / at the sentence end, by pc
-        steps_mid, steps_end = self._steps
+        """True when some match (possibly empty) starting at or after ``start`` exists in the sentence.
+
+        The last token is stepped apart from the others: only there do the end-of-sentence closures and
+        step table apply, so the loop over the rest tests no position against the end (this runs for
+        every offered rule on every sentence, and most calls walk the whole sentence to answer False).
+        """
+        norms, n = view.norms, len(view.norms)
         if start > n:
             return False
         live = self.closure(0, start == 0, start == n)
-        for i in range(start, n):
+        last = n - 1
+        if start < last:
+            live = self._through(view, types, start, last, live)
+            if live & self.match:
+                return True
+        if start <= last:  # the last token
+            end = self._end
+            if live:
+                live = self._step(live, norms[last], view.kinds[last], types[last], True)
+            restart = end[0]
+            if restart < 0:
+                restart = end[0] = self.closure(0, False, True)
+            live |= restart
+        return bool(live & self.match)
+
+    def _through(self, view: TokenView, types: Sequence[str | None], start: int, stop: int, live: int) -> int:
+        """The live set after tokens ``start`` .. ``stop - 1`` (none of them the last): with MATCH in it
+        as soon as a match is reached, at which point the walk stops."""
+        norms, kinds, marks = view.norms, view.kinds, view.marks
+        first, words, kind_masks, actor_typed = self.first, self.words, self.kinds, self.actor_typed
+        match, any_pcs, actor_any, dispatch = self.match, self.any, self.actor_any, self.dispatch
+        steps = self._steps[0]
+        restart = self._mid[0]  # the closure a match starting mid-sentence begins with
+        if restart < 0:
+            restart = self._mid[0] = self.closure(0, False, False)
+        for i in range(start, stop):
             if not live:  # nothing in progress: only a match starting at the next token can revive it
-                if i + 1 == n:
-                    mask = end[0]
-                    if mask < 0:
-                        mask = end[0] = self.closure(0, False, True)
-                    live = mask
-                elif first is None or (norms[i + 1] in first or marks[i + 1] in first):
-                    mask = mid[0]
-                    if mask < 0:
-                        mask = mid[0] = self.closure(0, False, False)
-                    live = mask
+                if first is None or (norms[i + 1] in first or marks[i + 1] in first):
+                    live = restart
                 continue
             if live & match:
-                return True
+                return live
             word, kind = norms[i], kinds[i]
-            accept = words.get(word, 0) | kind_masks.get(kind, 0) | any_pcs
+            accept = words.get(word, 0) | any_pcs
+            if kind_masks:  # most patterns have no %kind element
+                accept |= kind_masks.get(kind, 0)
             if kind == "actor":
-                accept |= actor_any | self.actor_typed.get(types[i] or "", 0)
+                accept |= actor_any | actor_typed.get(types[i] or "", 0)
             alive = live & accept
-            at_end = i + 1 == n
-            table = end if at_end else mid
             if alive & dispatch:  # where a DISPATCH pc leads depends on the word
-                live = self.advance(alive, word, at_end)
+                live = self.advance(alive, word, False)
             else:
-                steps = steps_end if at_end else steps_mid
                 live = steps.get(alive, -1)
                 if live < 0:
                     if len(steps) >= _STEPS_MAX:
                         steps.clear()
-                    live = steps[alive] = self.advance(alive, word, at_end)
+                    live = steps[alive] = self.advance(alive, word, False)
             # a match may also start at the next position (unanchored search)
-            if at_end or first is None or (norms[i + 1] in first or marks[i + 1] in first):
-                mask = table[0]
-                if mask < 0:
-                    mask = table[0] = self.closure(0, False, at_end)
-                live |= mask
-        return bool(live & match)
+            if first is None or (norms[i + 1] in first or marks[i + 1] in first):
+                live |= restart
+        return live
 
+    def _step(self, live: int, word: str, kind: str, actor_type: str | None, at_end: bool) -> int:
+        """The live set after one token (``word``: its folded text), before any new match is started."""
+        accept = self.words.get(word, 0) | self.kinds.get(kind, 0) | self.any
+        if kind == "actor":
+            accept |= self.actor_any | self.actor_typed.get(actor_type or "", 0)
+        alive = live & accept
+        if alive & self.dispatch:
+            return self.advance(alive, word, at_end)
+        steps = self._steps[1 if at_end else 0]
+        found = steps.get(alive, -1)
+        if found < 0:
+            if len(steps) >= _STEPS_MAX:
+                steps.clear()
+            found = steps[alive] = self.advance(alive, word, at_end)
+        return found
 
     def advance(self, alive: int, word: str, at_end: bool) -> int:
         """The live set after a token that the pcs in ``alive`` accepted (``word``: its folded text)."""
