@@ -63,7 +63,7 @@ def is_capitalized(text: str) -> bool:
 
 
 def build_units(
-    texts: Sequence[str], lexicon: Lexicon, words: ActorWords, elliptic_ok: frozenset[str]
+    texts: Sequence[str], lexicon: Lexicon, words: ActorWords, elliptic_ok: Container[str]
 ) -> list[Unit]:
     """Group one sentence's token texts into categorized units (linear: one longest match per position)."""
     units: list[Unit] = []
@@ -331,15 +331,76 @@ def _terminal(units: Sequence[Unit], index: int) -> Token:
 def _parse_run(units: Sequence[Unit], first: int, last: int, start: str) -> Tree | None:
     """The tree of units ``first..last`` as rule ``start``, or None when they do not form one.
 
-    The parser state is fed directly (what ``parse_interactive`` + ``feed_eof`` do, without building an
-    interactive parser and a lexer thread that units do not need)."""
+    Why the shape table: the LALR tree depends only on the terminals (the parser never reads a unit's
+    text), and the same few runs ("TITLE NAME NAME", "NAME COMMA DET TITLE") open names in every article,
+    so lark parses each terminal sequence once per process and a run met again costs a copy of a few
+    nodes holding its own tokens."""
+    tokens = [_terminal(units, index) for index in range(first, last + 1)]
+    key = (start, *[token.type for token in tokens])
+    shape = _PERSON_SHAPES.get(key, _UNPARSED)
+    if shape is _UNPARSED:
+        tree = _lark_parse(tokens, start)
+        if len(_PERSON_SHAPES) >= _PERSON_SHAPES_MAX:
+            _PERSON_SHAPES.clear()
+        shape = _PERSON_SHAPES[key] = _shape_of(tree, tokens)
+        if shape is None or shape[0] is None:
+            return tree
+        return _refill(shape[0], iter(tokens[i] for i in shape[1]))  # the template itself stays unshared
+    if shape is None:
+        return None
+    template, positions = shape
+    if template is None:  # a tree whose leaves could not be traced to the input: parsed afresh each time
+        return _lark_parse(tokens, start)
+    return _refill(template, iter([tokens[i] for i in positions]))
+
+
+#: (start rule, terminal, ...) -> (template tree, input position of each token leaf in tree order); None
+#: when the run does not parse; (None, ()) when the tree's leaves could not be traced to the input
+_PERSON_SHAPES: dict[tuple[str, ...], tuple[Tree | None, tuple[int, ...]] | None] = {}
+_PERSON_SHAPES_MAX = 1 << 14  # a bound for endless batch runs
+_UNPARSED = object()
+
+
+def _lark_parse(tokens: Sequence[Token], start: str) -> Tree | None:
+    """Lark's tree of ``tokens`` as rule ``start``, or None. The parser state is fed directly (what
+    ``parse_interactive`` + ``feed_eof`` do, without building an interactive parser and a lexer thread
+    that units do not need)."""
     state = ParserState(_parse_conf(start), None)  # type: ignore[arg-type]
     try:
-        for index in range(first, last + 1):
-            state.feed_token(_terminal(units, index))
+        for token in tokens:
+            state.feed_token(token)
         return state.feed_token(Token("$END", "", 0, 1, 1), True)  # type: ignore[no-any-return]
     except UnexpectedInput:
         return None
+
+
+def _shape_of(tree: Tree | None, tokens: Sequence[Token]) -> tuple[Tree | None, tuple[int, ...]] | None:
+    """The reusable shape of ``tree``: the tree itself as a template, and where each leaf came from."""
+    if tree is None:
+        return None
+    position = {id(token): i for i, token in enumerate(tokens)}
+    positions = tuple(position.get(id(leaf), -1) for leaf in _leaves(tree))
+    return (None, ()) if -1 in positions else (tree, positions)
+
+
+def _leaves(tree: Tree) -> Iterator[Token]:
+    """The token leaves of ``tree``, depth first, left to right (the order :func:`_refill` fills them in)."""
+    for child in tree.children:
+        if isinstance(child, Tree):
+            yield from _leaves(child)
+        elif isinstance(child, Token):
+            yield child
+
+
+def _refill(template: Tree, leaves: Iterator[Token]) -> Tree:
+    """A copy of ``template`` whose token leaves are taken from ``leaves`` in order (the template is kept)."""
+    return Tree(
+        template.data,
+        [
+            _refill(child, leaves) if isinstance(child, Tree) else next(leaves) if isinstance(child, Token) else child
+            for child in template.children
+        ],
+    )
 
 
 def terminal_indexes(tree: Tree) -> list[int]:

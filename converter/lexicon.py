@@ -272,6 +272,8 @@ class Gazetteer:
     def keys(self, tokens: Sequence[str]) -> list[str]:
         """The lookup keys of a sentence's tokens, computed once and passed to :meth:`match_keys`."""
         folds = self.folds
+        if "’" not in "".join(tokens):  # the common case: each key is a fold or the token, one C-level map
+            return list(map(folds.get, tokens, tokens))
         # _key inlined: one call per token of every sentence adds up; only curly apostrophes need the call
         return [_key(t, folds) if "’" in t else folds.get(t, t) for t in tokens]
 

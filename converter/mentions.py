@@ -746,7 +746,8 @@ def _read(
     sentence: Sentence, text: str, lexicon: Lexicon, words: ActorWords, registry: _Registry
 ) -> SentenceView:
     texts = list(map(_TOKEN_TEXT, sentence.tokens))
-    units = build_units(texts, lexicon, words, frozenset(registry.entries_seen))
+    # the registry's own set, not a copy: build_units only reads it, and it grows only after the units
+    units = build_units(texts, lexicon, words, registry.entries_seen)
     return SentenceView(sentence, texts, units, text)
 
 
