@@ -891,8 +891,10 @@ class Budget:
     """
 
     def __init__(self, limit: int | None = None) -> None:
-        env = os.environ.get("AEC_STEP_BUDGET", "")
-        self.limit = limit if limit is not None else (int(env) if env.isdigit() else DEFAULT_STEP_BUDGET)
+        if limit is None:  # the environment is read only when asked: callers make a budget per rule and article
+            env = os.environ.get("AEC_STEP_BUDGET", "")
+            limit = int(env) if env.isdigit() else DEFAULT_STEP_BUDGET
+        self.limit = limit
         self.used = 0
         self.exceeded = False
 
