@@ -24,6 +24,8 @@ import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from itertools import pairwise
+from operator import attrgetter
 from typing import Any
 
 from converter.events import possessive_head
@@ -163,6 +165,17 @@ class PhraseSet:
         return any(n <= index and tuple(norms[index - n : index]) in group for n, group in self.by_length)
 
     @cached_property
+    def word_sets(self) -> tuple[frozenset[str], ...]:
+        """Each phrase's words as a set: a phrase occurs only where all of them do (see :meth:`may_occur`)."""
+        return tuple(frozenset(phrase) for _, group in self.by_length for phrase in group)
+
+    def may_occur(self, features: frozenset[str]) -> bool:
+        """False when no phrase can occur in a stream whose words are among ``features`` (a
+        ``TokenView.features``). Why: the phrases' first words may be common (the comma of ", but"), so
+        the subset tests, at C speed, spare most sentences the walk over their tokens."""
+        return any(words <= features for words in self.word_sets)
+
+    @cached_property
     def firsts(self) -> frozenset[str]:
         """The first words of the phrases: no phrase starts at a word outside this set."""
         return frozenset(phrase[0] for _, group in self.by_length for phrase in group)
@@ -244,6 +257,13 @@ def collapse_quotes(tokens: Sequence[Token], quotes: Sequence[Quote], text: str)
     near = [q for q in quotes if q.span.start <= last and q.span.end >= first]  # most windows: none
     if not near:
         return tuple(tokens)
+    if _disjoint(near):
+        return _collapse_sorted(tokens, near, text)
+    return _collapse_any(tokens, near, text)
+
+
+def _collapse_any(tokens: Sequence[Token], near: Sequence[Quote], text: str) -> tuple[Token, ...]:
+    """:func:`collapse_quotes` for quotes in any order: each token is tested against the quotes."""
     low, high = min(q.span.start for q in near), max(q.span.end for q in near)
     out: list[Token] = []
     for token in tokens:
@@ -253,6 +273,31 @@ def collapse_quotes(tokens: Sequence[Token], quotes: Sequence[Quote], text: str)
             out.append(token)
         elif not (out and out[-1].kind == "quote" and out[-1].ref is quote):
             out.append(Token(quote.span, quote.span.slice(text), "quote", quote))
+    return tuple(out)
+
+
+def _disjoint(quotes: Sequence[Quote]) -> bool:
+    """Quotes in text order that never overlap, as ``segment`` makes them."""
+    return all(a.span.end <= b.span.start for a, b in pairwise(quotes))
+
+
+_START, _END = attrgetter("span.start"), attrgetter("span.end")
+
+
+def _collapse_sorted(tokens: Sequence[Token], quotes: Sequence[Quote], text: str) -> tuple[Token, ...]:
+    """:func:`collapse_quotes` for disjoint quotes in text order over a sentence's tokens (in order, never
+    overlapping, so their starts and ends both ascend): the tokens inside each quote are one slice, found
+    by two bisections, instead of a test of every token against the quotes."""
+    out: list[Token] = []
+    i = 0
+    for quote in quotes:
+        first = bisect.bisect_left(tokens, quote.span.start, i, key=_START)  # first token starting inside
+        stop = bisect.bisect_right(tokens, quote.span.end, first, key=_END)  # first token ending after it
+        if stop > first:
+            out.extend(tokens[i:first])
+            out.append(Token(quote.span, quote.span.slice(text), "quote", quote))
+            i = stop
+    out.extend(tokens[i:])
     return tuple(out)
 
 
@@ -719,14 +764,21 @@ def sentence_candidates(ctx: Context) -> list[Candidate]:
     """Indirect, according-to and unattributed rules, one sentence (or one clause of it) at a time."""
     found: list[Candidate] = []
     for sentence in ctx.segments.sentences:
-        found.extend(clause_candidates(ctx, ctx.stream(sentence)))
+        tokens = ctx.stream(sentence)
+        # Most sentences meet no rule's required words; a clause of one holds a subset of its words, so
+        # none of its clauses can match either and the clause cutting is skipped with the rules.
+        rules = ctx.runnable(tokens, quotes=False)
+        if rules:
+            found.extend(clause_candidates(ctx, tokens, rules))
     return found
 
 
-def stream_candidates(ctx: Context, tokens: tuple[Token, ...]) -> list[Candidate]:
-    """Every non-quote rule's candidates over one token stream (a sentence or one of its clauses)."""
+def stream_candidates(ctx: Context, tokens: tuple[Token, ...],
+                      rules: Sequence[tuple[tuple[int, int], Any]] | None = None) -> list[Candidate]:
+    """Every non-quote rule's candidates over one token stream (a sentence or one of its clauses);
+    ``rules``: ``ctx.runnable(tokens, quotes=False)`` when the caller has it already."""
     found: list[Candidate] = []
-    for rank, rule in ctx.runnable(tokens, quotes=False):
+    for rank, rule in ctx.runnable(tokens, quotes=False) if rules is None else rules:
         for match in rule.pattern.find_all(tokens, mentions=ctx.mentions):
             candidate = build_candidate(rule, rank, tokens, match, ctx.segments.text, ctx.lists, ctx.people,
                                         ctx.speaking)
@@ -735,7 +787,8 @@ def stream_candidates(ctx: Context, tokens: tuple[Token, ...]) -> list[Candidate
     return found
 
 
-def clause_candidates(ctx: Context, tokens: tuple[Token, ...]) -> list[Candidate]:
+def clause_candidates(ctx: Context, tokens: tuple[Token, ...],
+                      rules: Sequence[tuple[tuple[int, int], Any]] | None = None) -> list[Candidate]:
     """The candidates of a sentence that may set several attributions side by side.
 
     Why: in "A said X, while B said Y" the rules run over the whole sentence make X run to the end of the
@@ -754,15 +807,17 @@ def clause_candidates(ctx: Context, tokens: tuple[Token, ...]) -> list[Candidate
         if any(opens_claim(candidate, tail) for candidate in tail_found):
             found = tail_found + found
             end = start
-    head = tokens if end == len(tokens) else tokens[:end]
-    return stream_candidates(ctx, head) + found
+    if end == len(tokens):
+        return stream_candidates(ctx, tokens, rules) + found
+    return stream_candidates(ctx, tokens[:end]) + found
 
 
 def clause_breaks(tokens: Sequence[Token], breaks: PhraseSet) -> list[tuple[int, int]]:
     """Token ranges of the clause-break connectives of a stream, left to right, never overlapping."""
-    norms, found, index = token_view(tokens).norms, [], 0
-    if not breaks.by_length:
+    view, found, index = token_view(tokens), [], 0
+    if not breaks.may_occur(view.features):
         return found
+    norms = view.norms
     firsts, n = breaks.firsts, len(norms)
     while index < n:
         if norms[index] in firsts:  # a set look-up per token; the phrase look-ups only where one may start

@@ -156,3 +156,29 @@ def test_sentences_out_of_order_fall_back_to_a_full_scan() -> None:
     index = SpanIndex.of(s.span for s in sentences)
     assert not index.ordered
     assert index.overlapping(sentences, Span(5, 15)) == [0, 1]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_quotes_collapsed_by_bisection_equal_the_token_by_token_test(text: str, rules) -> None:  # type: ignore[no-untyped-def]
+    segments = segment(text)
+    mentions = pipeline.find_mentions(segments, rules.lexicon, None)
+    table = token_table(segments, mentions)
+    for sentence in segments.sentences:
+        tokens = table[sentence.index]
+        if segments.quotes:
+            assert claims._collapse_sorted(tokens, segments.quotes, text) == claims._collapse_any(
+                tokens, segments.quotes, text)
+        expected = claims._collapse_any(tokens, segments.quotes, text) if segments.quotes else tuple(tokens)
+        assert collapse_quotes(tokens, segments.quotes, text) == expected
+
+
+@given(st.lists(st.sampled_from(("a", "but", ",", ";", "while", "b")), max_size=12))
+def test_clause_breaks_agree_with_a_scan_of_every_position(words: list[str]) -> None:
+    breaks = cached_lists(pipeline.default_ruleset().lexicon.wordlists).clause_break_set
+    tokens = tuple(Token(Span(2 * i, 2 * i + 1), w, "punct" if w in ",;" else "word") for i, w in enumerate(words))
+    expected, index = [], 0
+    while index < len(words):
+        length = breaks.longest_at(words, index, len(words))
+        expected.append((index, index + length)) if length else None
+        index += length or 1
+    assert claims.clause_breaks(tokens, breaks) == expected
