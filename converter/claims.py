@@ -666,10 +666,11 @@ def content_range(tokens: Sequence[Token], captures: Mapping[str, tuple[int, int
         return None  # "X said, vowing to …": a participle clause after the verb is no claimed content
     start = strip_opener(tokens, start, end, lists.opener_set)
     end = renaming_cut(tokens, start, contrast_cut(tokens, start, end, lists), lists)
-    solid = [kind for kind in token_view(tokens).kinds[start:end] if kind not in PUNCT_KINDS]
-    if len(solid) == 1 and solid[0] == "quote":
+    kinds = token_view(tokens).kinds[start:end]
+    solid = len(kinds) - kinds.count("punct")  # list.count: no per-token Python test
+    if solid == 1 and "quote" in kinds:  # the one non-punctuation token is the quote
         return (start, end)
-    return (start, end) if len(solid) >= MIN_CONTENT_TOKENS else None
+    return (start, end) if solid >= MIN_CONTENT_TOKENS else None
 
 
 def contrast_cut(tokens: Sequence[Token], start: int, end: int, lists: Lists) -> int:
@@ -694,9 +695,11 @@ def contrast_cut(tokens: Sequence[Token], start: int, end: int, lists: Lists) ->
 def renaming_cut(tokens: Sequence[Token], start: int, end: int, lists: Lists) -> int:
     """The content's end, moved before a ", an accusation Moscow rejects" apposition (see :func:`renames`):
     the reporter's note on the claim is not part of it."""
-    norms = token_view(tokens).norms
+    norms, renaming = token_view(tokens).norms, lists.renaming_set
+    if renaming.firsts.isdisjoint(norms[start + 2 : end]):
+        return end  # no renaming noun can start after a comma here: the usual case, one set operation
     for index in range(start + 1, end - 1):
-        if tokens[index].text == "," and lists.renaming_set.longest_at(norms, index + 1, end):
+        if tokens[index].text == "," and renaming.longest_at(norms, index + 1, end):
             return index
     return end
 
@@ -745,10 +748,15 @@ def build_candidate(rule: Any, rank: tuple[int, int], tokens: Sequence[Token], m
 
 
 def _lone_quote(tokens: Sequence[Token], start: int, end: int) -> Quote | None:
-    inner = [t for t in tokens[start:end] if t.kind not in PUNCT_KINDS]
-    if len(inner) == 1 and inner[0].kind == "quote" and isinstance(inner[0].ref, Quote):
-        return inner[0].ref
-    return None
+    """The quote that is the only non-punctuation token of ``tokens[start:end]``, if it is one.
+
+    Read from the view's kinds with list.count/index (C speed) rather than a test of every token.
+    """
+    kinds = token_view(tokens).kinds[start:end]
+    if len(kinds) - kinds.count("punct") != 1 or "quote" not in kinds:
+        return None
+    ref = tokens[start + kinds.index("quote")].ref
+    return ref if isinstance(ref, Quote) else None
 
 
 # --------------------------------------------------------------------------- sentence rules
@@ -1040,14 +1048,14 @@ def hedge_hits(tokens: Sequence[Token], index: Mapping[str, Sequence[HedgeCue]])
     if index.keys().isdisjoint(norms):
         return []  # most sentences: no word that starts a hedge
     hits: list[tuple[Span, HedgeCue]] = []
-    i = 0
-    while i < len(tokens):
-        best = _longest_cue(norms, kinds, i, index)
-        if best is None:
-            i += 1
+    after = 0  # a hit's words are not looked at again
+    for i in [i for i, word in enumerate(norms) if word in index]:  # only where some entry starts
+        if i < after:
             continue
-        hits.append((Span(tokens[i].span.start, tokens[i + len(best.words) - 1].span.end), best))
-        i += len(best.words)
+        best = _longest_cue(norms, kinds, i, index)
+        if best is not None:
+            hits.append((Span(tokens[i].span.start, tokens[i + len(best.words) - 1].span.end), best))
+            after = i + len(best.words)
     return hits
 
 
