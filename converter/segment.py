@@ -30,17 +30,20 @@ from .resources import data_path
 Raw = tuple[int, int, str, str]
 
 _CLITICS = r"(?:[sSdDmM]|re|RE|ve|VE|ll|LL)(?!\w)"
-_TOKEN_RE = re.compile(
-    rf"""
+_TOKEN_SOURCE = rf"""
       (?P<acro>(?:[^\W\d_]\.){{2,}}(?:[-\u2010\u2011]\w+)*)       # U.N.  U.S.  a.m.  U.S.-led
     | (?P<number>\d+(?:[.,]\d+)*(?![\w\-\u2010\u2011]))         # 10,000  2.5  1988 (not 10-year, 1990s)
     | (?P<clitic>(?<=[\w.])['\u2019]{_CLITICS})                    # 's  ’s  're  'll as their own token
     | (?P<word>\w+(?:[-\u2010\u2011]\w+|['\u2019](?!{_CLITICS})\w+)*)   # Seong-kweun  O'Brien
     | (?P<ellipsis>\.{{2,}})
     | (?P<punct>[^\w\s])
-    """,
-    re.VERBOSE,
-)
+"""
+_TOKEN_RE = re.compile(_TOKEN_SOURCE, re.VERBOSE)
+
+#: The same tokens, each with the whitespace before it as a first group, for ``findall``: every character
+#: is whitespace, a word character or matched by ``punct``, so between two tokens there is only
+#: whitespace, and a token's offsets follow from the lengths of what came before (see :func:`tokenize`).
+_SPACED_TOKEN_RE = re.compile(rf"(\s*)(?:{_TOKEN_SOURCE})", re.VERBOSE)
 _KIND_OF_GROUP = {"acro": "word", "number": "number", "clitic": "word", "word": "word",
                   "ellipsis": "punct", "punct": "punct"}
 
@@ -149,10 +152,38 @@ def _keeps_period(text: str, word: str, dot_at: int, abbreviations: Abbreviation
 
 
 def tokenize(text: str, start: int, end: int, abbreviations: Abbreviations) -> list[Raw]:
-    """Tokens of ``text[start:end]`` with absolute offsets; abbreviations keep their period."""
+    """Tokens of ``text[start:end]`` with absolute offsets; abbreviations keep their period.
+
+    Why ``findall`` and running offsets rather than ``finditer``: the loop runs once per token of the
+    article, and plain tuples of group strings spare a match object and its method calls per token.
+    Exactly one token group of a tuple is non-empty; ``_TOKEN_RE.finditer`` gives the same tokens
+    (tests/test_segment.py compares them).
+    """
     raws: list[Raw] = []
-    append = raws.append  # the loop runs once per token of the article: keep it to local look-ups
-    kinds = _KIND_OF_GROUP
+    append = raws.append
+    at = start
+    for space, acro, number, clitic, word, ellipsis, punct in _SPACED_TOKEN_RE.findall(text, start, end):
+        begin = at + len(space)
+        if number:
+            token_text, kind = number, "number"
+        elif punct or ellipsis:
+            token_text, kind = punct or ellipsis, "punct"
+            if token_text == "." and raws:
+                ps, pe, pkind, ptext = raws[-1]
+                if pe == begin and pkind == "word" and _keeps_period(text, ptext, begin, abbreviations):
+                    at = begin + 1
+                    raws[-1] = (ps, at, "word", ptext + ".")
+                    continue
+        else:
+            token_text, kind = acro or clitic or word, "word"
+        at = begin + len(token_text)
+        append((begin, at, kind, token_text))
+    return raws
+
+
+def tokenize_by_match(text: str, start: int, end: int, abbreviations: Abbreviations) -> list[Raw]:
+    """:func:`tokenize` written with ``finditer`` and match objects: the plain reading, kept for the tests."""
+    raws: list[Raw] = []
     for match in _TOKEN_RE.finditer(text, start, end):
         token_text = match.group()
         if token_text == "." and raws:
@@ -161,7 +192,7 @@ def tokenize(text: str, start: int, end: int, abbreviations: Abbreviations) -> l
             if pe == s and pkind == "word" and _keeps_period(text, ptext, s, abbreviations):
                 raws[-1] = (ps, e, "word", ptext + ".")
                 continue
-        append((*match.span(), kinds[match.lastgroup or "punct"], token_text))
+        raws.append((*match.span(), _KIND_OF_GROUP[match.lastgroup or "punct"], token_text))
     return raws
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from converter.model import Span, Token
 from converter.resources import data_path
-from converter.segment import segment
+from converter.segment import default_abbreviations, segment, tokenize, tokenize_by_match
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "ap-north-korea-russia-troops.txt"
 ABBREVIATIONS = yaml.safe_load((data_path("rules") / "lexicon" / "abbreviations.yaml").read_text())
@@ -203,3 +203,20 @@ def test_one_huge_line_is_linear_enough() -> None:
     text = "Mr. Lee said “no.” " * 20000
     segments = segment(text)
     assert len(segments.sentences) == 20000
+
+
+TOKENY = st.lists(st.sampled_from(list("aZ1. ,'’-\u2010s\t\u3000_…\u00a0é") + ["ll", "U.S.", "No. 4", "Mr."])).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), NEWSY, TOKENY), st.integers(0, 5), st.integers(0, 5))
+def test_tokens_by_findall_equal_tokens_by_match_objects(text: str, cut_start: int, cut_end: int) -> None:
+    start, end = min(cut_start, len(text)), max(len(text) - cut_end, 0)
+    abbreviations = default_abbreviations()
+    assert tokenize(text, start, end, abbreviations) == tokenize_by_match(text, start, end, abbreviations)
+
+
+def test_tokens_by_findall_equal_tokens_by_match_objects_on_the_seed() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    abbreviations = default_abbreviations()
+    assert tokenize(text, 0, len(text), abbreviations) == tokenize_by_match(text, 0, len(text), abbreviations)
