@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from .actor_units import Unit, build_units, name_case, name_stem
 from .actor_words import DEFAULT_PRIORITY, ActorWords, attr, first_words, load_actor_words, merged_words
@@ -75,10 +75,16 @@ class _Draft:
     titles: list[str] = field(default_factory=list)
     affiliation: str | None = None
     wikidata: str | None = None
+    #: the name's words, kept with the name (:meth:`rename`): a person's are compared with every new
+    #: person's name, so they are split once per name, not once per comparison
+    words: tuple[str, ...] = field(init=False, repr=False)
 
-    @property
-    def words(self) -> tuple[str, ...]:
-        return tuple(self.name.split())
+    def __post_init__(self) -> None:
+        self.words = tuple(self.name.split())
+
+    def rename(self, name: str) -> None:
+        self.name = name
+        self.words = tuple(name.split())
 
 
 @dataclass
@@ -90,13 +96,25 @@ class _Registry:
     aliases: dict[str, str] = field(default_factory=dict)
     entries_seen: set[str] = field(default_factory=set)
     home: GazetteerEntry | None = None  # the dateline's country, which "the government" means by default
+    #: the person drafts, in order of creation (:meth:`_find` compares a new person with these only)
+    persons: list[_Draft] = field(default_factory=list)
     #: first and last name words → the latest person so named (:meth:`person_word`, asked for every
     #: capitalized word); rebuilt after a person is added or renamed, which is rare
     _person_words: dict[str, str] | None = field(default=None, repr=False)
 
     def add(self, spec: Spec) -> str:
         """Create the actor ``spec`` names, or join an existing one (same key, or a known person's short name)."""
-        key = self._find(spec) or spec.key or self._new_key(spec)
+        return self._add(spec, self._find(spec))
+
+    def register(self, spec: Spec) -> tuple[str, bool]:
+        """:meth:`add` ``spec``, and say whether it names a known person by part of the name
+        (:meth:`shortens`, asked before adding); the earlier actor is looked for once for both."""
+        found = self._find(spec)
+        short = spec.type == "person" and found is not None and len(spec.name.split()) < len(self.drafts[found].words)
+        return self._add(spec, found), short
+
+    def _add(self, spec: Spec, found: str | None) -> str:
+        key = found or spec.key or self._new_key(spec)
         draft = self.drafts.get(key)
         if draft is None:
             draft = _Draft(
@@ -110,6 +128,8 @@ class _Registry:
             )
             self.drafts[key] = draft
             self._person_words = None
+            if draft.type == "person":
+                self.persons.append(draft)
         self._merge(draft, spec)
         if spec.alias:
             self.aliases[spec.alias] = key
@@ -131,9 +151,7 @@ class _Registry:
         if spec.type != "person":
             return None
         new = tuple(spec.name.split())
-        for draft in reversed(self.drafts.values()):
-            if draft.type != "person":
-                continue
+        for draft in reversed(self.persons):
             if _name_part(new, draft.words) or (len(draft.words) == 1 and _name_part(draft.words, new)):
                 return draft.key
         return None
@@ -154,7 +172,7 @@ class _Registry:
 
     def _merge(self, draft: _Draft, spec: Spec) -> None:
         if draft.type == "person" and len(spec.name.split()) > len(draft.words):
-            draft.name = spec.name
+            draft.rename(spec.name)
             self._person_words = None
         if spec.titles:
             draft.titles.extend(t for t in spec.titles if t not in draft.titles)
@@ -239,15 +257,22 @@ def choose(candidates: Sequence[Candidate], taken: list[bool], words: ActorWords
     """Keep non-overlapping candidates: best rule priority first, then the longer, then the earlier."""
     kept = []
     priorities = words.priorities()
-    # the key is Candidate.rank with the rule's priority; only the few kept candidates get it set
+    # Candidate.rank with the rule's priority, as plain tuples sorted without a key function; the
+    # candidate's index last keeps the input order on ties, as a stable sort by rank does
     ranked = sorted(
-        candidates, key=lambda c: (priorities.get(c.spec.rule, DEFAULT_PRIORITY), c.start - c.end, c.start)
+        [(priorities.get(c.spec.rule, DEFAULT_PRIORITY), c.start - c.end, c.start, k) for k, c in enumerate(candidates)]
     )
-    for cand in ranked:
-        if cand.end > cand.start and not any(taken[cand.start : cand.end]):
-            taken[cand.start : cand.end] = [True] * (cand.end - cand.start)
-            kept.append(Candidate(cand.start, cand.end, cand.spec, priorities.get(cand.spec.rule, DEFAULT_PRIORITY)))
-    return sorted(kept, key=lambda c: c.start)
+    for priority, _, start, k in ranked:
+        end = candidates[k].end
+        if end > start and True not in taken[start:end]:
+            taken[start:end] = [True] * (end - start)
+            kept.append(_tuple_new(Candidate, (start, end, candidates[k].spec, priority)))
+    kept.sort(key=_START)
+    return kept
+
+
+_START = itemgetter(0)  # Candidate.start
+_tuple_new = tuple.__new__  # Candidate(...) without the generated __new__ (an equal tuple)
 
 
 def _named(s: SentenceView, words: ActorWords, registry: _Registry, taken: list[bool]) -> list[ActorMention]:
@@ -281,8 +306,8 @@ def _named(s: SentenceView, words: ActorWords, registry: _Registry, taken: list[
     found = []
     ends: dict[int, str] = {}
     for cand in chosen:
-        rule = "actors.coref.short_name" if registry.shortens(cand.spec) else cand.spec.rule
-        key = registry.add(cand.spec)
+        key, short = registry.register(cand.spec)
+        rule = "actors.coref.short_name" if short else cand.spec.rule
         ends[cand.end] = key
         found.append(
             ActorMention(
