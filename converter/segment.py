@@ -68,6 +68,7 @@ _TERMINALS = frozenset({".", "!", "?", "\u2026"})
 _OPEN_QUOTES = frozenset({"\u201c", "\u00ab", "\u201e"})
 _CLOSE_QUOTES = frozenset({"\u201d", "\u00bb"})
 _STRAIGHT_QUOTE = '"'
+_QUOTE_MARKS = (_STRAIGHT_QUOTE, *_OPEN_QUOTES, *_CLOSE_QUOTES)
 _OPEN_BRACKETS = frozenset({"(", "["})
 _CLOSERS = frozenset({")", "]", "\u2019", "'"})
 
@@ -355,18 +356,25 @@ class _Builder:
             s, e, continued, para_end = self.pending
             self._add_quote(s, e, para_end, para_end, continued)
         self.pending = None
-        scan = _scan_quotes(raws, continues)
+        scan = _scan_quotes(raws, continues) if self._may_quote(raws) else _QuoteScan(set(), set(), [], None)
         for s, e, cs, ce, continued in scan.quotes:
             self._add_quote(s, e, cs, ce, continued)
         if scan.left_open is not None:
             self.pending = (*scan.left_open, raws[-1][1])
         self._add_sentences(raws, scan, index)
 
+    def _may_quote(self, raws: list[Raw]) -> bool:
+        """Whether the paragraph's text holds a quote mark at all: most paragraphs hold none, and a
+        substring test (C speed) spares them the walk over their tokens in :func:`_scan_quotes`."""
+        text = self.text[raws[0][0] : raws[-1][1]]
+        return any(mark in text for mark in _QUOTE_MARKS)
+
     def _add_quote(self, s: int, e: int, close_start: int, close_end: int, continued: bool) -> None:
         self.quotes.append(Quote(len(self.quotes), Span(s, close_end), Span(e, close_start), continued))
 
     def _add_sentences(self, raws: list[Raw], scan: _QuoteScan, paragraph: int) -> None:
-        body = [raw for raw in raws if raw[0] >= self.body_start]
+        # tokens ascend, so a paragraph starting at or after the body start is all body (all but one)
+        body = raws if raws[0][0] >= self.body_start else [raw for raw in raws if raw[0] >= self.body_start]
         bounds = [0, *_sentence_breaks(body, scan, self.abbreviations), len(body)]
         for first, stop in pairwise(bounds):
             if first < stop:
