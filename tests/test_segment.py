@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from converter.model import Span, Token
 from converter.resources import data_path
+from converter import segment as segment_module
 from converter.segment import default_abbreviations, segment, tokenize, tokenize_by_match
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "ap-north-korea-russia-troops.txt"
@@ -220,3 +221,11 @@ def test_tokens_by_findall_equal_tokens_by_match_objects_on_the_seed() -> None:
     text = SEED.read_text(encoding="utf-8")
     abbreviations = default_abbreviations()
     assert tokenize(text, 0, len(text), abbreviations) == tokenize_by_match(text, 0, len(text), abbreviations)
+
+
+def test_tokens_built_without_init_equal_tokens_built_by_the_dataclass() -> None:
+    raws = [(0, 3, "word", "The"), (4, 6, "number", "10"), (6, 7, "punct", ".")]
+    expected = tuple(Token(Span(s, e), t, kind) for s, e, kind, t in raws)  # type: ignore[arg-type]
+    made = segment_module._make_tokens(raws)  # type: ignore[arg-type]
+    assert made == expected and [hash(t) for t in made] == [hash(t) for t in expected]
+    assert segment_module._make_token(*raws[0]) == expected[0]  # type: ignore[arg-type]
