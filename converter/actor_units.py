@@ -73,6 +73,7 @@ def build_units(
     gazetteer = lexicon.gazetteer
     gazetteer_firsts = gazetteer.first_keys
     plain = _plain_words(lexicon, words)
+    alone = _alone_words(lexicon, words)
     sole = _sole_units(lexicon)
     n = len(texts)
     i = 0
@@ -83,6 +84,11 @@ def build_units(
             units.append(_tuple_new(Unit, (category, i, i + 1, text, None, None)))
             i += 1
             continue
+        known = alone.get(text)
+        if known is not None and (i + 1 == n or keys[i + 1] not in known[3]):  # one token, as below
+            units.append(_tuple_new(Unit, (known[0], i, i + 1, text, known[1], known[2])))
+            i += 1
+            continue
         key = keys[i]
         title_first = key.lower() in title_firsts
         title = titles.match_at(texts, i) if title_first else None
@@ -90,10 +96,14 @@ def build_units(
             category = _word_category(text, words)  # what _unit_at gives when nothing matches
             if not title_first and key not in gazetteer_firsts and len(plain) < _PLAIN_MAX:
                 plain[text] = category
+            elif not title_first and gazetteer.only_longer(key) and len(alone) < _PLAIN_MAX:
+                alone[text] = (category, None, None, gazetteer.seconds(key))
             units.append(_tuple_new(Unit, (category, i, i + 1, text, None, None)))
             i += 1
             continue
         found = sole.get(key) if not title_first else None
+        if found is not None and len(alone) < _PLAIN_MAX:
+            alone[text] = (*found, gazetteer.seconds(key))
         if found is not None and not gazetteer.continues(keys, i):  # a one-token name: no look-up needed
             units.append(_tuple_new(Unit, (found[0], i, i + 1, text, found[1], found[2])))
             i += 1
@@ -122,6 +132,26 @@ def _plain_words(lexicon: Lexicon, words: ActorWords) -> dict[str, str]:
         _PLAIN.clear()
     table: dict[str, str] = {}
     _PLAIN[id(words)] = (lexicon, words, table)  # the entry keeps both alive, so the id is not reused
+    return table
+
+
+#: Per word set: word texts that start no title and whose unit is one token unless the next key is one
+#: of a few (a one-token form that longer ones may continue, "Korea" in "Korea Central News Agency", or an
+#: article that only longer forms start, "the"): text -> (category, entry, form, those next keys). What
+#: build_units finds for them depends on the text and the next key alone, so most are one look-up each.
+_ALONE: dict[int, tuple[Lexicon, ActorWords, dict[str, _Alone]]] = {}
+_Alone = tuple[str, GazetteerEntry | None, Form | None, frozenset[str]]
+
+
+def _alone_words(lexicon: Lexicon, words: ActorWords) -> dict[str, _Alone]:
+    """The (growing) table of one-token-unless-continued words of ``lexicon`` and ``words``."""
+    cached = _ALONE.get(id(words))
+    if cached is not None and cached[0] is lexicon and cached[1] is words:
+        return cached[2]
+    if len(_ALONE) >= 8:
+        _ALONE.clear()
+    table: dict[str, _Alone] = {}
+    _ALONE[id(words)] = (lexicon, words, table)  # the entry keeps both alive, so the id is not reused
     return table
 
 

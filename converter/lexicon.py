@@ -281,6 +281,16 @@ class Gazetteer:
         """True when a form longer than one token may start at token ``i`` (its next key goes on one)."""
         return i + 1 < len(keys) and keys[i + 1] in self._seconds.get(keys[i], ())  # type: ignore[attr-defined]
 
+    def seconds(self, key: str) -> frozenset[str]:
+        """The second keys of the forms longer than one token that start with ``key`` (none: empty):
+        :meth:`continues` is true at a token exactly when the next key is one of them."""
+        return self._seconds.get(key, frozenset())  # type: ignore[attr-defined,no-any-return]
+
+    def only_longer(self, key: str) -> bool:
+        """True when ``key`` starts forms, all of them longer than one token: :meth:`may_match` is then
+        true exactly when the next key is one of :meth:`seconds`."""
+        return key in self.first_keys and not self._singles[key]  # type: ignore[attr-defined]
+
     def sole_forms(self) -> dict[str, tuple[GazetteerEntry, Form]]:
         """One-token forms with a single target that is not elliptic, by key: where no longer form
         continues, :meth:`match_keys` finds exactly this target whatever the article has seen (the

@@ -148,3 +148,45 @@ def test_person_word_index_follows_new_and_renamed_people(lex: Lexicon) -> None:
         registry.add(spec)
         for word in ("Ryder", "Pat", "Lee", "Choe", "Hui", "Son", "Group"):
             assert registry.person_word(word) == scanned(word), (spec, word)
+
+
+def test_units_read_from_the_word_tables_equal_units_found_afresh(
+    lex: Lexicon, seed_sentences: list[list[str]]
+) -> None:
+    from converter import actor_units
+
+    words = merged_words(load_actor_words(), lex)
+    warm = [build_units(texts, lex, words, frozenset()) for texts in seed_sentences]
+    warm = [build_units(texts, lex, words, frozenset()) for texts in seed_sentences]  # tables filled now
+    saved = dict(actor_units._PLAIN), dict(actor_units._ALONE)
+    try:
+        actor_units._PLAIN.clear()
+        actor_units._ALONE.clear()
+        for texts, units in zip(seed_sentences, warm):
+            actor_units._PLAIN.clear()
+            actor_units._ALONE.clear()
+            assert build_units(texts, lex, words, frozenset()) == units, texts
+    finally:
+        actor_units._PLAIN.update(saved[0])
+        actor_units._ALONE.update(saved[1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(CATEGORIES), min_size=1, max_size=10),
+    st.sampled_from(["titled", "apposition", "fronted"]),
+)
+def test_a_person_parse_met_again_equals_lark_s_own_parse(cats: list[str], start: str) -> None:
+    from converter.actor_units import _lark_parse, _parse_run
+
+    units = [Unit(cat, i, i + 1, f"w{i}") for i, cat in enumerate(["WORD", "WORD", *cats])]
+    if not all(cat in _GRAMMAR_TERMINALS or cat == "PERSONNAME" for cat in cats):
+        return
+    fresh = _lark_parse([_terminal(units, i) for i in range(2, len(units))], start)
+    for _ in range(2):  # the first parse fills the shape table, the second reads it (at another offset)
+        tree = _parse_run(units, 2, len(units) - 1, start)
+        assert tree == fresh
+        if tree is not None:
+            assert [t.start_pos for t in tree.scan_values(lambda v: isinstance(v, Token))] == [
+                t.start_pos for t in fresh.scan_values(lambda v: isinstance(v, Token))
+            ]
