@@ -165,20 +165,25 @@ def tokenize(text: str, start: int, end: int, abbreviations: Abbreviations) -> l
     at = start
     for space, acro, number, clitic, word, ellipsis, punct in _SPACED_TOKEN_RE.findall(text, start, end):
         begin = at + len(space)
-        if number:
-            token_text, kind = number, "number"
-        elif punct or ellipsis:
-            token_text, kind = punct or ellipsis, "punct"
-            if token_text == "." and raws:
+        if word:  # the groups in order of frequency: words, then punctuation (one character), numbers
+            at = begin + len(word)
+            append((begin, at, "word", word))
+        elif punct:
+            if punct == "." and raws:
                 ps, pe, pkind, ptext = raws[-1]
                 if pe == begin and pkind == "word" and _keeps_period(text, ptext, begin, abbreviations):
                     at = begin + 1
                     raws[-1] = (ps, at, "word", ptext + ".")
                     continue
+            at = begin + 1
+            append((begin, at, "punct", punct))
+        elif number:
+            at = begin + len(number)
+            append((begin, at, "number", number))
         else:
-            token_text, kind = acro or clitic or word, "word"
-        at = begin + len(token_text)
-        append((begin, at, kind, token_text))
+            token_text = acro or clitic or ellipsis
+            at = begin + len(token_text)
+            append((begin, at, "punct" if ellipsis else "word", token_text))
     return raws
 
 
