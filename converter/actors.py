@@ -256,7 +256,7 @@ def titled_people(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
     if "POSS" in s.cat_set and "COMMA" in s.cat_set:  # first: on a tie with a titled name it wins
         yield from _fronted_people(s, words)
     resume = 0  # the unit after the last parse: parses do not overlap
-    for u in _titled_starts(s.at("TITLE")):
+    for u in _titled_starts(_named_titles(s.cats, s.at("TITLE"))):
         tree = _titled_at(s, u) if u >= resume else None
         if tree is not None:
             parsed = _indexes(tree)
@@ -315,6 +315,20 @@ def _titled_starts(titles: Sequence[int]) -> list[int]:
     ``_PERSON_WINDOW`` units on (see :func:`_may_be_titled`), so only the few units before each title
     need trying."""
     return sorted({u for t in titles for u in range(max(0, t - _PERSON_WINDOW + 1), t + 1)})
+
+
+def _named_titles(cats: Sequence[str], titles: Sequence[int]) -> list[int]:
+    """The titles (of those at ``titles``) whose run of titles a name follows. A titled parse needs one
+    (:func:`_may_be_titled`: the first title it reaches, then titles, then a name), and most titles in
+    news text stand before no name ("the minister said"), so their starts need no trying at all."""
+    named, n = [], len(cats)
+    for t in titles:
+        v = t + 1
+        while v < n and cats[v] == "TITLE":
+            v += 1
+        if v < n and cats[v] in _NAMES:
+            named.append(t)
+    return named
 
 
 def _titled_at(s: SentenceView, u: int) -> Tree | None:

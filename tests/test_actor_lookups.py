@@ -190,3 +190,14 @@ def test_a_person_parse_met_again_equals_lark_s_own_parse(cats: list[str], start
             assert [t.start_pos for t in tree.scan_values(lambda v: isinstance(v, Token))] == [
                 t.start_pos for t in fresh.scan_values(lambda v: isinstance(v, Token))
             ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(CATEGORIES), min_size=1, max_size=16))
+def test_titled_starts_of_named_titles_hold_every_start_that_may_parse(cats: list[str]) -> None:
+    from converter.actors import _may_be_titled, _named_titles, _titled_starts
+
+    units = [Unit(cat, i, i + 1, f"w{i}") for i, cat in enumerate(cats)]
+    titles = [i for i, cat in enumerate(cats) if cat == "TITLE"]
+    possible = {u for u in range(len(units)) if _may_be_titled(units, u)}
+    assert possible <= set(_titled_starts(_named_titles(cats, titles)))
