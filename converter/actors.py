@@ -438,16 +438,16 @@ def appositions(s: SentenceView, words: ActorWords) -> Iterator[tuple[Candidate,
     """``actors.person.apposition``: name , [det] modifiers title — the title describes the name."""
     if "TITLE" not in s.cat_set or "COMMA" not in s.cat_set:
         return
+    cats = s.cats
     for u in s.at("NAME", "PERSONNAME"):
-        unit = s.units[u]
-        if u > 0 and s.cats[u - 1] in ("NAME", "PARTICLE"):
+        if u > 0 and cats[u - 1] in ("NAME", "PARTICLE"):
             continue
-        run_end = u + 1 if unit.cat == "PERSONNAME" else _name_run_end(s.units, u)
-        after = s.units[run_end + 1 : run_end + _PERSON_WINDOW + 2]
+        run_end = u + 1 if cats[u] == "PERSONNAME" else _name_run_end(s.units, u)
+        # the comma first: most names are followed by none, and need no window of units
         if (
-            run_end < len(s.units)
-            and s.units[run_end].cat == "COMMA"
-            and any(x.cat == "TITLE" for x in after)
+            run_end < len(cats)
+            and cats[run_end] == "COMMA"
+            and "TITLE" in cats[run_end + 1 : run_end + _PERSON_WINDOW + 2]
         ):
             tree = longest_parse(s.units, u, "apposition")
             found = _apposition(s, _Parsed(tree), words) if tree is not None else None
@@ -1071,8 +1071,9 @@ def place_heads(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
         s.unit_texts
     ):
         return  # neither a head after a name nor a prefix before one
-    for u, unit in enumerate(s.units):
-        if unit.cat not in ("NAME", "LOC") or (u > 0 and s.units[u - 1].cat in ("NAME", "LOC")):
+    for u in s.at("NAME", "LOC"):  # a place starts at a name or a listed location
+        unit = s.units[u]
+        if u > 0 and s.units[u - 1].cat in ("NAME", "LOC"):
             continue
         end = u
         while end < len(s.units) and end - u < 3 and s.units[end].cat in ("NAME", "LOC"):

@@ -580,11 +580,13 @@ def _pronoun(
     start = s.sentence.tokens[unit.start].span.start
     since = s.sentence.index - _PRONOUN_REACH
 
-    def fits(k: str) -> bool:
-        draft = registry.drafts[k]
-        return draft.type in types and (_plural(entry) or not _plural_group(draft, words))
+    plural, drafts = _plural(entry), registry.drafts  # asked once, not for every mention in the window
 
-    if _plural(entry):
+    def fits(k: str) -> bool:
+        draft = drafts[k]
+        return draft.type in types and (plural or not _plural_group(draft, words))
+
+    if plural:
         key = _plural_antecedent(earlier, start, since, registry, fits, _joins(words, s))
     else:
         key = _singular_antecedent(
