@@ -137,7 +137,21 @@ class SentenceView:
     def span(self, start: int, end: int) -> Span:
         """The character span of tokens ``[start, end)``."""
         tokens = self.sentence.tokens
-        return Span(tokens[start].span.start, tokens[end - 1].span.end)
+        return _span(tokens[start].span.start, tokens[end - 1].span.end)
+
+
+def _span(start: int, end: int) -> Span:
+    """``Span(start, end)`` without the frozen dataclass's ``__init__`` (which sets each field through
+    ``object.__setattr__``): filling ``__dict__`` gives an equal object about twice as fast, and one is
+    made for every actor mention (as segment.py makes its tokens)."""
+    span = _new(Span)
+    fields = span.__dict__
+    fields["start"] = start
+    fields["end"] = end
+    return span
+
+
+_new = object.__new__
 
 
 def entry_key(entry: GazetteerEntry) -> str:

@@ -52,6 +52,7 @@ from .model import (
     RuleRef,
     Segments,
     Sentence,
+    Span,
     TimeMention,
 )
 from .times import find_quantities, find_times
@@ -309,11 +310,7 @@ def _named(s: SentenceView, words: ActorWords, registry: _Registry, taken: list[
         key, short = registry.register(cand.spec)
         rule = "actors.coref.short_name" if short else cand.spec.rule
         ends[cand.end] = key
-        found.append(
-            ActorMention(
-                s.span(cand.start, cand.end), key, s.sentence.index, rule=_rule_ref(rule, words)
-            )
-        )
+        found.append(_actor_mention(s.span(cand.start, cand.end), key, s.sentence.index, False, _rule_ref(rule, words)))
     for _, extra in appos:
         key = ends.get(extra.name_end)
         if key is not None and registry.drafts[key].type == "person":
@@ -347,9 +344,23 @@ def _describes(s: SentenceView, cand: Candidate, name_ends: set[int], words: Act
 def _mention(
     s: SentenceView, unit: Unit, key: str, rule: str, words: ActorWords, pronoun: bool = False
 ) -> ActorMention:
-    return ActorMention(
-        s.span(unit.start, unit.end), key, s.sentence.index, pronoun, _rule_ref(rule, words)
-    )
+    return _actor_mention(s.span(unit.start, unit.end), key, s.sentence.index, pronoun, _rule_ref(rule, words))
+
+
+def _actor_mention(span: Span, actor: str, sentence: int, pronoun: bool, rule: RuleRef) -> ActorMention:
+    """``ActorMention(...)`` without the frozen dataclass's ``__init__`` (one ``object.__setattr__`` per
+    field): filling ``__dict__`` gives an equal object about twice as fast, one per mention of an article."""
+    mention = _new(ActorMention)
+    fields = mention.__dict__
+    fields["span"] = span
+    fields["actor"] = actor
+    fields["sentence"] = sentence
+    fields["pronoun"] = pronoun
+    fields["rule"] = rule
+    return mention
+
+
+_new = object.__new__
 
 
 def _coreferent(

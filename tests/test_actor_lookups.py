@@ -201,3 +201,23 @@ def test_titled_starts_of_named_titles_hold_every_start_that_may_parse(cats: lis
     titles = [i for i, cat in enumerate(cats) if cat == "TITLE"]
     possible = {u for u in range(len(units)) if _may_be_titled(units, u)}
     assert possible <= set(_titled_starts(_named_titles(cats, titles)))
+
+
+def test_a_quickly_made_span_equals_the_dataclass_one() -> None:
+    from converter.actors import _span
+    from converter.model import Span
+
+    made, expected = _span(3, 9), Span(3, 9)
+    assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)
+    assert made < Span(4, 5) and made.slice("0123456789") == "345678"
+
+
+def test_a_quickly_made_mention_equals_the_dataclass_one() -> None:
+    from converter.mentions import _actor_mention
+    from converter.model import ActorMention, RuleRef, Span
+
+    rule = RuleRef("actors.gazetteer", 1)
+    made, expected = _actor_mention(Span(0, 4), "iran|country", 2, False, rule), ActorMention(
+        Span(0, 4), "iran|country", 2, False, rule
+    )
+    assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)
