@@ -229,3 +229,15 @@ def test_tokens_built_without_init_equal_tokens_built_by_the_dataclass() -> None
     made = segment_module._make_tokens(raws)  # type: ignore[arg-type]
     assert made == expected and [hash(t) for t in made] == [hash(t) for t in expected]
     assert segment_module._make_token(*raws[0]) == expected[0]  # type: ignore[arg-type]
+
+
+@settings(max_examples=200, deadline=None)
+@given(NEWSY)
+def test_skipping_the_quote_scan_without_quote_marks_changes_nothing(text: str) -> None:
+    fast = segment(text)
+    original = segment_module._Builder._may_quote
+    segment_module._Builder._may_quote = lambda self, raws: True  # type: ignore[method-assign]
+    try:
+        assert segment(text) == fast
+    finally:
+        segment_module._Builder._may_quote = original  # type: ignore[method-assign]
