@@ -823,6 +823,8 @@ def demonym_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
         if len(owners) > 1 and owners[0].cat == "COUNTRY":  # "South Korea and Western nations": two actors
             continue
         tok = s.units[v].start if v < len(s.units) else len(s.texts)
+        if not _may_head(s, tok, words, titles=True):
+            continue  # "Iraq said": no group noun and no title can follow (as the two below would find)
         found = _group_noun(s, tok, words)
         if found is not None and found[0] - unit.start <= 8:
             end, noun = found
@@ -873,7 +875,7 @@ def owned_groups(s: SentenceView, words: ActorWords) -> Iterator[Candidate]:
             continue  # "U.S. forces" is a demonym-like owner: actors.group.demonym_noun
         v = u + 2 if poss else u + 1
         tok = s.units[v].start if v < len(s.units) else len(s.texts)
-        found = _group_noun(s, tok, words)
+        found = _group_noun(s, tok, words) if _may_head(s, tok, words, titles=False) else None
         if found is None or found[0] - tok > 4:
             continue
         end, noun = found
@@ -1011,6 +1013,20 @@ def _bare_noun(s: SentenceView, tok: int, noun: WordEntry, words: ActorWords, lo
             False  # "Montenegro Municipality Association (AKK) officials": an owner's group, not a bare one
         )
     return prev.lower() not in words.texts("possessive_markers")
+
+
+def _may_head(s: SentenceView, tok: int, words: ActorWords, titles: bool) -> bool:
+    """False when neither :func:`_group_noun` (nor, with ``titles``, :func:`_anonymous_person`) can find
+    anything from token ``tok``: its word starts no group noun (no title) and is no modifier to skip.
+    Owners are mostly followed by a verb or a preposition, so one set test each spares the look-ups."""
+    if tok >= len(s.texts):
+        return False
+    key = s.keys[tok]
+    return (
+        key in first_words(words, "group_nouns")
+        or s.lowers[tok] in words.texts("group_modifiers")
+        or (titles and key in first_words(words, "titles"))
+    )
 
 
 def _group_noun(s: SentenceView, tok: int, words: ActorWords) -> tuple[int, WordEntry] | None:
