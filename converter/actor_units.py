@@ -453,7 +453,9 @@ def name_stem(word: str, words: ActorWords) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 15)
 def name_case(word: str, words: ActorWords) -> bool:
     """:func:`title_case`, reading a particle-prefixed word by its stem: "al-Mismari" is written as a
-    name is, "al-QAIDA" and "el-" alone are not."""
+    name is, "al-QAIDA" and "el-" alone are not. Cached: it depends on the word alone, and the
+    recognizers and coreference ask it of the same capitalized words again and again."""
     return title_case(name_stem(word, words))
