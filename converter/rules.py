@@ -138,22 +138,26 @@ class RuleIndex(Generic[R]):
             for feature in clause:
                 self.clause_bits[feature] = self.clause_bits.get(feature, 0) | 1 << bit
         self.clause_features = frozenset(self.clause_bits)
+        #: feature -> (:attr:`rule_bits`, :attr:`clause_bits`) of it, for the features in either: one set
+        #: intersection per sentence finds both the rules it offers and the clauses it satisfies
+        self.feature_bits: dict[str, tuple[int, int]] = {
+            f: (self.rule_bits.get(f, 0), self.clause_bits.get(f, 0)) for f in self.features | self.clause_features
+        }
+        self.bit_features = frozenset(self.feature_bits)
 
     def positions(self, tokens: Sequence[Token]) -> list[int]:
         """Indices (into :attr:`rules`, ascending) of the rules worth running on ``tokens``
         (:meth:`Pattern.worth_running` is true of each: ``find_all(..., checked=True)`` may skip it)."""
         view = token_view(tokens)
-        features = view.features
         hits = self.always_mask  # the offered rules as bits of one int: no set to build and sort per sentence
-        rule_bits = self.rule_bits
-        for feature in features & self.features:  # set intersection: C speed
-            hits |= rule_bits[feature]
+        held = 0  # the clauses this sentence satisfies, as bits
+        feature_bits = self.feature_bits
+        for feature in view.features & self.bit_features:  # set intersection: C speed
+            rules, clauses = feature_bits[feature]
+            hits |= rules
+            held |= clauses
         if not hits:
             return []
-        held = 0  # the clauses this sentence satisfies, as bits
-        clause_bits = self.clause_bits
-        for feature in features & self.clause_features:
-            held |= clause_bits[feature]
         needs, orders = self.needs, self.orders
         out = []
         while hits:  # lowest bit first: ascending rule order
