@@ -223,19 +223,20 @@ class _Registry:
         for key in dict.fromkeys(order):
             d = self.drafts[key]
             affiliation = d.affiliation if d.affiliation in self.drafts and d.affiliation != key else None
-            actors.append(
-                Actor(
-                    d.key,
-                    d.name,
-                    d.type,
-                    d.rule,
-                    d.country,
-                    d.sector,
-                    tuple(d.titles),
-                    affiliation,
-                    d.wikidata,
-                )
+            # Actor(...) without the frozen dataclass's __init__ (see _actor_mention): an equal object
+            actor = _new(Actor)
+            actor.__dict__.update(
+                key=d.key,
+                name=d.name,
+                type=d.type,
+                rule=d.rule,
+                country=d.country,
+                sector=d.sector,
+                titles=tuple(d.titles),
+                affiliation=affiliation,
+                wikidata=d.wikidata,
             )
+            actors.append(actor)
         return tuple(actors)
 
 

@@ -221,3 +221,14 @@ def test_a_quickly_made_mention_equals_the_dataclass_one() -> None:
         Span(0, 4), "iran|country", 2, False, rule
     )
     assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)
+
+
+def test_frozen_actors_equal_the_dataclass_ones(lex: Lexicon) -> None:
+    from converter.model import Actor
+
+    registry = _Registry(merged_words(load_actor_words(), lex))
+    key = registry.add(Spec("person", "Pat Ryder", "actors.person.titled", titles=("Maj. Gen.",), sector="military"))
+    (made,) = registry.freeze([key])
+    draft = registry.drafts[key]
+    expected = Actor(key, "Pat Ryder", "person", draft.rule, None, "military", ("Maj. Gen.",), None, None)
+    assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)
