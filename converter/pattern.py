@@ -1141,6 +1141,13 @@ class Reach:
         #: live set after a token, by the set of pcs that accepted it, away from / at the sentence end
         #: (see :meth:`advance`); the sets a pattern reaches are few, so this is a small lazy DFA
         self._steps: tuple[dict[int, int], dict[int, int]] = ({}, {})
+        self._mid[0] = self.closure(0, False, False)
+        self._end[0] = self.closure(0, False, True)
+        #: what :meth:`any_match` reads on every call, in one tuple: the start closures are those of a
+        #: match starting mid-sentence, at the end, at the first token and in an empty sentence
+        self._walk = (first, self.words, self.kinds, self.actor_typed, self.match, self.any, self.actor_any,
+                      self.dispatch, self._steps[0], self._mid[0], self._end[0], self.closure(0, True, False),
+                      self.closure(0, True, True))
 
     def closure(self, pc: int, at_start: bool, at_end: bool) -> int:
         """The consuming and MATCH pcs reachable from ``pc`` by empty transitions, as a bit mask."""
@@ -1171,46 +1178,26 @@ class Reach:
     def any_match(self, view: TokenView, types: Sequence[str | None], start: int = 0) -> bool:
         """True when some match (possibly empty) starting at or after ``start`` exists in the sentence.
 
-        The last token is stepped apart from the others: only there do the end-of-sentence closures and
-        step table apply, so the loop over the rest tests no position against the end (this runs for
-        every offered rule on every sentence, and most calls walk the whole sentence to answer False).
+        This runs for every offered rule on every sentence and most calls walk the whole sentence to
+        answer False, so the per-call set-up is one tuple unpack (:attr:`_walk`, made at load time) and
+        the last token is stepped apart from the others: only there do the end-of-sentence closures and
+        step table apply, so the loop over the rest tests no position against the end.
         """
-        norms, n = view.norms, len(view.norms)
-        if start > n:
-            return False
-        live = self.closure(0, start == 0, start == n)
-        last = n - 1
-        if start < last:
-            live = self._through(view, types, start, last, live)
-            if live & self.match:
-                return True
-        if start <= last:  # the last token
-            end = self._end
-            if live:
-                live = self._step(live, norms[last], view.kinds[last], types[last], True)
-            restart = end[0]
-            if restart < 0:
-                restart = end[0] = self.closure(0, False, True)
-            live |= restart
-        return bool(live & self.match)
-
-    def _through(self, view: TokenView, types: Sequence[str | None], start: int, stop: int, live: int) -> int:
-        """The live set after tokens ``start`` .. ``stop - 1`` (none of them the last): with MATCH in it
-        as soon as a match is reached, at which point the walk stops."""
         norms, kinds, marks = view.norms, view.kinds, view.marks
-        first, words, kind_masks, actor_typed = self.first, self.words, self.kinds, self.actor_typed
-        match, any_pcs, actor_any, dispatch = self.match, self.any, self.actor_any, self.dispatch
-        steps = self._steps[0]
-        restart = self._mid[0]  # the closure a match starting mid-sentence begins with
-        if restart < 0:
-            restart = self._mid[0] = self.closure(0, False, False)
-        for i in range(start, stop):
+        n = len(norms)
+        (first, words, kind_masks, actor_typed, match, any_pcs, actor_any, dispatch, steps,
+         restart, restart_end, opening, opening_end) = self._walk
+        if start >= n:
+            return start == n and bool((opening_end if n == 0 else restart_end) & match)
+        live = opening if start == 0 else restart
+        last = n - 1
+        for i in range(start, last):
             if not live:  # nothing in progress: only a match starting at the next token can revive it
                 if first is None or (norms[i + 1] in first or marks[i + 1] in first):
                     live = restart
                 continue
             if live & match:
-                return live
+                return True
             word, kind = norms[i], kinds[i]
             accept = words.get(word, 0) | any_pcs
             if kind_masks:  # most patterns have no %kind element
@@ -1229,7 +1216,11 @@ class Reach:
             # a match may also start at the next position (unanchored search)
             if first is None or (norms[i + 1] in first or marks[i + 1] in first):
                 live |= restart
-        return live
+        if live:  # the last token
+            if live & match:
+                return True
+            live = self._step(live, norms[last], kinds[last], types[last], True)
+        return bool((live | restart_end) & match)
 
     def _step(self, live: int, word: str, kind: str, actor_type: str | None, at_end: bool) -> int:
         """The live set after one token (``word``: its folded text), before any new match is started."""
