@@ -102,7 +102,7 @@ class SentenceView:
     #: unit categories, in order and as a set
     cats: list[str] = field(init=False, repr=False)
     cat_set: frozenset[str] = field(init=False, repr=False)
-    _at: dict[str, list[int]] = field(init=False, repr=False)
+    _at: dict[str | tuple[str, ...], list[int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # map over a C method or itemgetter: no Python-level loop per token
@@ -118,16 +118,20 @@ class SentenceView:
         self._at = {}
 
     def at(self, *cats: str) -> list[int]:
-        """Indexes of the units of categories ``cats``, in order. Each category's list is built once:
-        several recognizers start only at names (or titles, or countries)."""
-        found = []
-        for cat in cats:
-            at = self._at.get(cat)
-            if at is None:
-                present = cat in self.cat_set
-                at = self._at[cat] = [i for i, c in enumerate(self.cats) if c == cat] if present else []
-            found += at
-        return sorted(found) if len(cats) > 1 else found
+        """Indexes of the units of categories ``cats``, in order (shared: callers only read it). Each
+        category's (or set of categories') list is built once: several recognizers start only at names
+        (or titles, or countries)."""
+        key = cats[0] if len(cats) == 1 else cats
+        found = self._at.get(key)
+        if found is None:  # one scan per category (or set of them), skipped when none is present
+            if self.cat_set.isdisjoint(cats):
+                found = []
+            elif len(cats) == 1:
+                found = [i for i, c in enumerate(self.cats) if c == key]
+            else:
+                found = [i for i, c in enumerate(self.cats) if c in cats]
+            self._at[key] = found
+        return found
 
     def surface(self, start: int, end: int) -> str:
         """The article text of tokens ``[start, end)``, spacing as written."""
