@@ -43,7 +43,7 @@ from converter.model import (
     TimeMention,
     Token,
 )
-from converter.pattern import Budget
+from converter.pattern import Budget, token_view
 from converter.tokens import sentence_tokens
 
 if TYPE_CHECKING:  # imported for annotations only: rules.py imports the whole rule machinery
@@ -489,14 +489,21 @@ def sentence_candidates(
     found: list[Candidate] = []
     budgets = {} if budgets is None else budgets
     rules = tuple(rules)
+    view = token_view(tokens)
+    types = view.actor_types(mentions) if chosen is not None else None
     for order in range(len(rules)) if chosen is None else chosen:
         rule = rules[order]
+        # the reachability check first: most offered rules fail it, and then find_all's set-up (and a
+        # budget for the rule) would be spent for an empty answer
+        if types is not None and not rule.pattern.reach.any_match(view, types):
+            continue
         budget = budgets.get(rule.id)
         if budget is None:
             budget = budgets[rule.id] = Budget(limit)
         if budget.exceeded:
             continue
-        for match in rule.pattern.find_all(tokens, mentions=mentions, budget=budget, checked=chosen is not None):
+        for match in rule.pattern.find_all(tokens, mentions=mentions, budget=budget, checked=chosen is not None,
+                                           reached=types is not None):
             candidate = build_candidate(sentence, tokens, rule, match, cues, order, voice, governors)
             if candidate is not None:
                 found.append(candidate)

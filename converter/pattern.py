@@ -992,7 +992,8 @@ class Pattern:
         return tuple((pc, caps, tuple(i for i, c in enumerate(caps) if c == _HERE)) for pc, caps in out)
 
     def find_all(self, tokens: Sequence[Token], *, mentions: Mentions | None = None,
-                 budget: Budget | None = None, prefilter: bool = True, checked: bool = False) -> list[Match]:
+                 budget: Budget | None = None, prefilter: bool = True, checked: bool = False,
+                 reached: bool = False) -> list[Match]:
         """All non-overlapping leftmost matches, left to right.
 
         Args:
@@ -1004,6 +1005,8 @@ class Pattern:
                 matches, only slower: tests and the slow-rule lint measure the VM itself with it).
             checked: the caller has found :meth:`worth_running` true (``RuleIndex.positions`` does), so
                 its checks are not repeated here.
+            reached: the caller has found ``reach.any_match`` true for these tokens and ``mentions``, so
+                the VM runs at once.
         """
         view = token_view(tokens)
         if prefilter and not checked:
@@ -1013,7 +1016,7 @@ class Pattern:
             if len(self.ordered) > 1 and not in_order(self.ordered, view):
                 return []
         types = view.actor_types(mentions)
-        if prefilter and not self.reach.any_match(view, types):
+        if prefilter and not reached and not self.reach.any_match(view, types):
             return []
         budget = budget if budget is not None else Budget()
         vm = _VM(self, view, types, budget, use_starts=prefilter)
