@@ -427,7 +427,11 @@ def _refill(template: Tree, leaves: Iterator[Token]) -> Tree:
     return Tree(
         template.data,
         [
-            _refill(child, leaves) if isinstance(child, Tree) else next(leaves) if isinstance(child, Token) else child
+            _refill(child, leaves)
+            if isinstance(child, Tree)
+            else next(leaves)
+            if isinstance(child, Token)
+            else child
             for child in template.children
         ],
     )

@@ -111,7 +111,11 @@ class _Registry:
         """:meth:`add` ``spec``, and say whether it names a known person by part of the name
         (:meth:`shortens`, asked before adding); the earlier actor is looked for once for both."""
         found = self._find(spec)
-        short = spec.type == "person" and found is not None and len(spec.name.split()) < len(self.drafts[found].words)
+        short = (
+            spec.type == "person"
+            and found is not None
+            and len(spec.name.split()) < len(self.drafts[found].words)
+        )
         return self._add(spec, found), short
 
     def _add(self, spec: Spec, found: str | None) -> str:
@@ -262,7 +266,10 @@ def choose(candidates: Sequence[Candidate], taken: list[bool], words: ActorWords
     # Candidate.rank with the rule's priority, as plain tuples sorted without a key function; the
     # candidate's index last keeps the input order on ties, as a stable sort by rank does
     ranked = sorted(
-        [(priorities.get(c.spec.rule, DEFAULT_PRIORITY), c.start - c.end, c.start, k) for k, c in enumerate(candidates)]
+        [
+            (priorities.get(c.spec.rule, DEFAULT_PRIORITY), c.start - c.end, c.start, k)
+            for k, c in enumerate(candidates)
+        ]
     )
     for priority, _, start, k in ranked:
         end = candidates[k].end
@@ -311,7 +318,8 @@ def _named(s: SentenceView, words: ActorWords, registry: _Registry, taken: list[
         key, short = registry.register(cand.spec)
         rule = "actors.coref.short_name" if short else cand.spec.rule
         ends[cand.end] = key
-        found.append(_actor_mention(s.span(cand.start, cand.end), key, s.sentence.index, False, _rule_ref(rule, words)))
+        span = s.span(cand.start, cand.end)
+        found.append(_actor_mention(span, key, s.sentence.index, False, _rule_ref(rule, words)))
     for _, extra in appos:
         key = ends.get(extra.name_end)
         if key is not None and registry.drafts[key].type == "person":
@@ -345,7 +353,8 @@ def _describes(s: SentenceView, cand: Candidate, name_ends: set[int], words: Act
 def _mention(
     s: SentenceView, unit: Unit, key: str, rule: str, words: ActorWords, pronoun: bool = False
 ) -> ActorMention:
-    return _actor_mention(s.span(unit.start, unit.end), key, s.sentence.index, pronoun, _rule_ref(rule, words))
+    span = s.span(unit.start, unit.end)
+    return _actor_mention(span, key, s.sentence.index, pronoun, _rule_ref(rule, words))
 
 
 def _actor_mention(span: Span, actor: str, sentence: int, pronoun: bool, rule: RuleRef) -> ActorMention:

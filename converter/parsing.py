@@ -164,7 +164,8 @@ class Layout(NamedTuple):
         if self.starts is not None:
             return [self.cat(j) for j in range(lo, hi)]
         fact_of = self.categorizer.fact_of  # no multi-word entry: category j is token j (the common case)
-        return [None if terminal is None else _tuple_new(Cat, (terminal, token.span, token.text, fact_of(token).entry))
+        return [None if terminal is None
+                else _tuple_new(Cat, (terminal, token.span, token.text, fact_of(token).entry))
                 for terminal, token in zip(self.terminals[lo:hi], self.tokens[lo:hi])]
 
 

@@ -217,9 +217,8 @@ def test_a_quickly_made_mention_equals_the_dataclass_one() -> None:
     from converter.model import ActorMention, RuleRef, Span
 
     rule = RuleRef("actors.gazetteer", 1)
-    made, expected = _actor_mention(Span(0, 4), "iran|country", 2, False, rule), ActorMention(
-        Span(0, 4), "iran|country", 2, False, rule
-    )
+    made = _actor_mention(Span(0, 4), "iran|country", 2, False, rule)
+    expected = ActorMention(Span(0, 4), "iran|country", 2, False, rule)
     assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)
 
 
@@ -227,7 +226,9 @@ def test_frozen_actors_equal_the_dataclass_ones(lex: Lexicon) -> None:
     from converter.model import Actor
 
     registry = _Registry(merged_words(load_actor_words(), lex))
-    key = registry.add(Spec("person", "Pat Ryder", "actors.person.titled", titles=("Maj. Gen.",), sector="military"))
+    key = registry.add(
+        Spec("person", "Pat Ryder", "actors.person.titled", titles=("Maj. Gen.",), sector="military")
+    )
     (made,) = registry.freeze([key])
     draft = registry.drafts[key]
     expected = Actor(key, "Pat Ryder", "person", draft.rule, None, "military", ("Maj. Gen.",), None, None)
