@@ -934,6 +934,10 @@ class Pattern:
     ordered: tuple[Clause, ...] = ()
     #: The features a match's first token must have; None: a match may start at any token.
     first: frozenset[str] | None = None
+    #: For a pattern that is an alternation ``A | B | ...``, per option its :attr:`clauses` and
+    #: :attr:`ordered`: a match is a match of one option, so a sentence none of them passes holds none
+    #: (the whole pattern's clauses are only what all options share); empty for other patterns.
+    alternatives: tuple[tuple[tuple[Clause, ...], tuple[Clause, ...]], ...] = ()
 
     def could_match(self, features: frozenset[str] | set[str]) -> bool:
         """False when ``features`` (a :attr:`TokenView.features`) lacks something every match needs.
@@ -948,7 +952,8 @@ class Pattern:
 
     def worth_running(self, tokens: Sequence[Token]) -> bool:
         """False when no match is possible in ``tokens``: a required word or kind is missing, or the
-        required ones are not in order. True does not promise a match; it means the VM must decide."""
+        required ones are not in order (of the pattern, or of each option of an alternation). True does
+        not promise a match; it means the VM must decide."""
         view = _VIEWS.get(id(tokens))  # token_view and could_match inlined: this runs per rule per sentence
         if view is None or view.tokens is not tokens:
             view = token_view(tokens)
@@ -956,7 +961,11 @@ class Pattern:
         for clause in self.clauses:
             if clause.isdisjoint(features):
                 return False
-        return len(self.ordered) < 2 or in_order(self.ordered, view)
+        if len(self.ordered) > 1 and not in_order(self.ordered, view):
+            return False
+        return not self.alternatives or any(
+            all(not clause.isdisjoint(features) for clause in clauses) and (len(order) < 2 or in_order(order, view))
+            for clauses, order in self.alternatives)
 
     @cached_property
     def reach(self) -> Reach:
@@ -1513,11 +1522,20 @@ def compile_pattern(src: str, wordlists: Mapping[str, WordListLike], inflections
     pattern = Pattern(src, tuple(program), dict(compiler.slots), frozenset(compiler.words),
                       tuple(compiler.empty_lists), frozenset(compiler.literals),
                       tuple(sorted(requirements(tree, wordlists, inflections), key=_clause_rank)), chain(tree, wordlists, inflections),
-                      first_features(program))
+                      first_features(program), _alternatives(tree, wordlists, inflections))
     if len(_COMPILED) > _COMPILED_MAX:
         _COMPILED.clear()
     _COMPILED[key] = pattern
     return pattern
+
+
+def _alternatives(tree: Node, wordlists: Mapping[str, WordListLike],
+                  inflections: Inflections) -> tuple[tuple[tuple[Clause, ...], tuple[Clause, ...]], ...]:
+    """:attr:`Pattern.alternatives` of a pattern's syntax tree."""
+    if not isinstance(tree, Alt):
+        return ()
+    return tuple((tuple(sorted(requirements(option, wordlists, inflections), key=_clause_rank)),
+                  chain(option, wordlists, inflections)) for option in tree.options)
 
 
 #: Compiled patterns by (source, inflections, content of the word lists used): loading a user rule

@@ -131,6 +131,13 @@ class RuleIndex(Generic[R]):
         self.orders: tuple[tuple[Clause, ...], ...] = tuple(
             rule.pattern.ordered if len(rule.pattern.ordered) > 1 else () for rule in self.rules
         )
+        #: per rule that is an alternation, per option its clauses as bits and its order check: the rule
+        #: is offered only when some option passes both (see :attr:`Pattern.alternatives`)
+        self.options: tuple[tuple[tuple[int, tuple[Clause, ...]], ...], ...] = tuple(
+            tuple((sum({1 << bits.setdefault(c, len(bits)) for c in clauses}), order if len(order) > 1 else ())
+                  for clauses, order in rule.pattern.alternatives)
+            for rule in self.rules
+        )
         #: feature -> the bits of the clauses it satisfies: one pass over a sentence's features tells
         #: which clauses hold, instead of one set test per clause per offered rule
         self.clause_bits: dict[str, int] = {}
@@ -158,13 +165,16 @@ class RuleIndex(Generic[R]):
             held |= clauses
         if not hits:
             return []
-        needs, orders = self.needs, self.orders
+        needs, orders, options = self.needs, self.orders, self.options
         out = []
         while hits:  # lowest bit first: ascending rule order
             low = hits & -hits
             hits ^= low
             i = low.bit_length() - 1
             if needs[i] & ~held or (orders[i] and not in_order(orders[i], view)):
+                continue
+            if options[i] and not any(not (wanted & ~held) and (not order or in_order(order, view))
+                                      for wanted, order in options[i]):
                 continue
             out.append(i)
         return out
