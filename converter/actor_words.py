@@ -76,6 +76,15 @@ class ActorWords:
     _texts: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False)
     _exact: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False)
 
+    def __post_init__(self) -> None:
+        # Load-time work: every list's sets are built once here, and ``texts``/``exact`` become the bound
+        # ``__getitem__`` of their tables (C-level calls that shadow the methods below, with the same
+        # answers and the same KeyError for an unknown list): recognizers ask them ~20 times per sentence.
+        self._texts.update((name, _texts_cached(self, name)) for name in self.lists)
+        self._exact.update((name, _exact_cached(self, name)) for name in self.lists)
+        object.__setattr__(self, "texts", self._texts.__getitem__)
+        object.__setattr__(self, "exact", self._exact.__getitem__)
+
     def __getitem__(self, name: str) -> WordList:
         return self.lists[name]
 
