@@ -723,8 +723,13 @@ def requirements(node: Node, wordlists: Mapping[str, WordListLike], inflections:
             product = [done | clause for done in product for clause in option]
         return tuple(dict.fromkeys(sorted(product, key=_clause_rank)[:_ALT_CLAUSES]))
     if isinstance(node, WordListRef) and node.name in wordlists:
-        # a match holds every word of the entry it matched, so the rarest-looking one will do
-        return (frozenset(_telling_word(e) for e in _entries(wordlists[node.name])),)
+        # a match holds every word of the entry it matched, so the rarest-looking one will do; and, as
+        # a second clause, another word of each phrase when it has one that is no entry's first pick:
+        # a sentence holding only the common word of a phrase ('against' of 'railed against') is no match
+        entries = list(_entries(wordlists[node.name]))
+        telling = frozenset(_telling_word(e) for e in entries)
+        other = frozenset(_telling_word([w for w in e if w not in telling] or e) for e in entries)
+        return (telling,) if other == telling else (telling, other)
     if isinstance(node, (Repeat, Capture)):
         return requirements(node.body, wordlists, inflections) if getattr(node, "min", 1) > 0 else ()
     return chain(node, wordlists, inflections)
