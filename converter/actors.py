@@ -102,7 +102,7 @@ class SentenceView:
     #: unit categories, in order and as a set
     cats: list[str] = field(init=False, repr=False)
     cat_set: frozenset[str] = field(init=False, repr=False)
-    _at: dict[str | tuple[str, ...], list[int]] = field(init=False, repr=False)
+    _at: dict[str | tuple[str, ...], list[int]] | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # map over a C method or itemgetter: no Python-level loop per token
@@ -115,22 +115,30 @@ class SentenceView:
             self.unit_lowers = list(map(str.lower, self.unit_texts))
         self.cats = list(map(_CAT, self.units))
         self.cat_set = frozenset(self.cats)
-        self._at = {}
+        self._at = None
 
     def at(self, *cats: str) -> list[int]:
         """Indexes of the units of categories ``cats``, in order (shared: callers only read it). Each
         category's (or set of categories') list is built once: several recognizers start only at names
         (or titles, or countries)."""
+        index = self._at
+        if index is None:  # one scan for every category at once, on the first question
+            index = self._at = {}
+            for i, cat in enumerate(self.cats):
+                positions = index.get(cat)
+                if positions is None:
+                    index[cat] = [i]
+                else:
+                    positions.append(i)
         key = cats[0] if len(cats) == 1 else cats
-        found = self._at.get(key)
-        if found is None:  # one scan per category (or set of them), skipped when none is present
-            if self.cat_set.isdisjoint(cats):
-                found = []
-            elif len(cats) == 1:
-                found = [i for i, c in enumerate(self.cats) if c == key]
-            else:
-                found = [i for i, c in enumerate(self.cats) if c in cats]
-            self._at[key] = found
+        found = index.get(key)
+        if found is None:  # an absent category, or a set of them: merged once and kept
+            found = []
+            if len(cats) > 1:
+                for cat in cats:
+                    found += index.get(cat, ())
+                found.sort()
+            index[key] = found
         return found
 
     def surface(self, start: int, end: int) -> str:

@@ -233,3 +233,17 @@ def test_frozen_actors_equal_the_dataclass_ones(lex: Lexicon) -> None:
     draft = registry.drafts[key]
     expected = Actor(key, "Pat Ryder", "person", draft.rule, None, "military", ("Maj. Gen.",), None, None)
     assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(CATEGORIES), min_size=1, max_size=16),
+    st.lists(st.lists(st.sampled_from(CATEGORIES), min_size=1, max_size=3, unique=True), max_size=6),
+)
+def test_unit_positions_by_category_equal_a_plain_scan(cats: list[str], asked: list[list[str]]) -> None:
+    from converter.model import Sentence, Span
+
+    units = [Unit(cat, i, i + 1, f"w{i}") for i, cat in enumerate(cats)]
+    view = SentenceView(Sentence(0, Span(0, 0), 0, ()), [u.text for u in units], units, "")
+    for wanted in [*asked, *asked]:  # asked twice: the second answers come from the kept lists
+        assert view.at(*wanted) == [i for i, cat in enumerate(cats) if cat in wanted]
