@@ -1180,7 +1180,7 @@ def gazetteer_actors(s: SentenceView, known: Known) -> Iterator[Candidate]:
     """Gazetteer hits that are actors by themselves (demonyms only qualify other mentions)."""
     if s.cat_set.isdisjoint(_GAZETTEER_ACTOR_CATS):
         return
-    for u in [i for i, cat in enumerate(s.cats) if cat in _GAZETTEER_ACTOR_CATS]:
+    for u in s.at(*_GAZETTEER_ACTOR_CATS):
         unit = s.units[u]
         if not isinstance(unit.entry, GazetteerEntry):
             continue
@@ -1199,7 +1199,7 @@ def gazetteer_actors(s: SentenceView, known: Known) -> Iterator[Candidate]:
 
 
 #: unit categories of gazetteer hits (actor_units.gazetteer_category), demonyms aside
-_GAZETTEER_ACTOR_CATS = frozenset({"COUNTRY", "ORG", "LOC", "GROUPNAME", "PERSONNAME"})
+_GAZETTEER_ACTOR_CATS = ("COUNTRY", "ORG", "LOC", "GROUPNAME", "PERSONNAME")
 
 
 def _given_name_start(s: SentenceView, u: int, unit: Unit) -> int:
