@@ -386,9 +386,8 @@ def _coreferent(
     aliases = registry.aliases
     lowers = s.unit_lowers
     # cheap test first: most units are plain words no coreference rule looks at
-    cats = s.cats
     names = [u for u in s.at("NAME") if not taken[s.units[u].start]]  # a name unit is one token
-    cue_units = [u for u, lower in enumerate(lowers) if lower in cues and cats[u] in _CUE_CATEGORIES]
+    cue_units = [u for u in s.at(*_CUE_CATEGORIES) if lowers[u] in cues]
     looked_at = sorted(names + cue_units)
     if aliases:  # acronyms defined earlier in the article
         looked_at = sorted({*looked_at, *(u for u, text in enumerate(s.unit_texts) if text in aliases)})
@@ -419,7 +418,7 @@ def _coreferent(
 
 
 #: Unit categories a pronoun or an article has (names and acronyms given earlier are tested apart).
-_CUE_CATEGORIES = frozenset({"WORD", "DET"})
+_CUE_CATEGORIES = ("WORD", "DET")
 
 
 @lru_cache(maxsize=8)
