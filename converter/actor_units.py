@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterator, Sequence
 from functools import cache, lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
@@ -125,13 +125,21 @@ _PLAIN_MAX = 1 << 17
 
 def _plain_words(lexicon: Lexicon, words: ActorWords) -> dict[str, str]:
     """The (growing) plain-word table of ``lexicon`` and ``words``, kept for the latest few pairs."""
-    cached = _PLAIN.get(id(words))
+    return _table_of(_PLAIN, lexicon, words)
+
+
+_Table = TypeVar("_Table")
+
+
+def _table_of(cache: dict[int, tuple[Lexicon, ActorWords, _Table]], lexicon: Lexicon, words: ActorWords) -> _Table:
+    """The growing per-word table that ``cache`` keeps for ``lexicon`` and ``words`` (the latest few pairs)."""
+    cached = cache.get(id(words))
     if cached is not None and cached[0] is lexicon and cached[1] is words:
         return cached[2]
-    if len(_PLAIN) >= 8:
-        _PLAIN.clear()
-    table: dict[str, str] = {}
-    _PLAIN[id(words)] = (lexicon, words, table)  # the entry keeps both alive, so the id is not reused
+    if len(cache) >= 8:
+        cache.clear()
+    table: Any = {}
+    cache[id(words)] = (lexicon, words, table)  # the entry keeps both alive, so the id is not reused
     return table
 
 
@@ -145,14 +153,7 @@ _Alone = tuple[str, GazetteerEntry | None, Form | None, frozenset[str]]
 
 def _alone_words(lexicon: Lexicon, words: ActorWords) -> dict[str, _Alone]:
     """The (growing) table of one-token-unless-continued words of ``lexicon`` and ``words``."""
-    cached = _ALONE.get(id(words))
-    if cached is not None and cached[0] is lexicon and cached[1] is words:
-        return cached[2]
-    if len(_ALONE) >= 8:
-        _ALONE.clear()
-    table: dict[str, _Alone] = {}
-    _ALONE[id(words)] = (lexicon, words, table)  # the entry keeps both alive, so the id is not reused
-    return table
+    return _table_of(_ALONE, lexicon, words)
 
 
 _SOLE: dict[int, tuple[Lexicon, dict[str, tuple[str, GazetteerEntry, Form]]]] = {}
