@@ -21,6 +21,7 @@ from lark.parsers.lalr_parser_state import ParserState
 from .actor_words import ActorWords, attr, first_words
 from .errors import GrammarError, Location
 from .lexicon import Form, GazetteerEntry, Lexicon, WordEntry
+from .parsing import refill_tree, tree_shape
 from .resources import grammar_path
 
 
@@ -376,13 +377,13 @@ def _parse_run(units: Sequence[Unit], first: int, last: int, start: str) -> Tree
         shape = _PERSON_SHAPES[key] = _shape_of(tree, tokens)
         if shape is None or shape[0] is None:
             return tree
-        return _refill(shape[0], iter(tokens[i] for i in shape[1]))  # the template itself stays unshared
+        return refill_tree(shape[0], iter(tokens[i] for i in shape[1]))  # the template itself stays unshared
     if shape is None:
         return None
     template, positions = shape
     if template is None:  # a tree whose leaves could not be traced to the input: parsed afresh each time
         return _lark_parse(tokens, start)
-    return _refill(template, iter([tokens[i] for i in positions]))
+    return refill_tree(template, iter([tokens[i] for i in positions]))
 
 
 #: (start rule, terminal, ...) -> (template tree, input position of each token leaf in tree order); None
@@ -409,33 +410,7 @@ def _shape_of(tree: Tree | None, tokens: Sequence[Token]) -> tuple[Tree | None, 
     """The reusable shape of ``tree``: the tree itself as a template, and where each leaf came from."""
     if tree is None:
         return None
-    position = {id(token): i for i, token in enumerate(tokens)}
-    positions = tuple(position.get(id(leaf), -1) for leaf in _leaves(tree))
-    return (None, ()) if -1 in positions else (tree, positions)
-
-
-def _leaves(tree: Tree) -> Iterator[Token]:
-    """The token leaves of ``tree``, depth first, left to right (the order :func:`_refill` fills them in)."""
-    for child in tree.children:
-        if isinstance(child, Tree):
-            yield from _leaves(child)
-        elif isinstance(child, Token):
-            yield child
-
-
-def _refill(template: Tree, leaves: Iterator[Token]) -> Tree:
-    """A copy of ``template`` whose token leaves are taken from ``leaves`` in order (the template is kept)."""
-    return Tree(
-        template.data,
-        [
-            _refill(child, leaves)
-            if isinstance(child, Tree)
-            else next(leaves)
-            if isinstance(child, Token)
-            else child
-            for child in template.children
-        ],
-    )
+    return tree_shape(tree, tokens) or (None, ())
 
 
 def terminal_indexes(tree: Tree) -> list[int]:

@@ -647,30 +647,36 @@ def _parse_tree(parser: Lark, cats: Sequence[Cat]) -> Tree:
         shape = shapes[key]
         if shape is not None:
             template, positions = shape
-            return _refill(template, iter([tokens[i] for i in positions]))
+            return refill_tree(template, iter([tokens[i] for i in positions]))
         return parser.parse(tokens)
     tree = parser.parse(tokens)
     if len(shapes) >= _TREES_MAX:
         shapes.clear()
-    position = {id(token): i for i, token in enumerate(tokens)}
-    positions = tuple(position.get(id(leaf), -1) for leaf in _leaves(tree))
-    shapes[key] = None if -1 in positions else (tree, positions)
+    shapes[key] = tree_shape(tree, tokens)
     return tree
 
 
-def _leaves(tree: Tree) -> Iterator[LarkToken]:
-    """The token leaves of ``tree``, depth first, left to right (the order :func:`_refill` fills them in)."""
+def tree_shape(tree: Tree, tokens: Sequence[LarkToken]) -> tuple[Tree, tuple[int, ...]] | None:
+    """``tree`` as a template for :func:`refill_tree`, with the input position of each token leaf (in
+    leaf order); None when a leaf is not one of ``tokens`` (such a tree cannot be refilled)."""
+    position = {id(token): i for i, token in enumerate(tokens)}
+    positions = tuple(position.get(id(leaf), -1) for leaf in tree_leaves(tree))
+    return None if -1 in positions else (tree, positions)
+
+
+def tree_leaves(tree: Tree) -> Iterator[LarkToken]:
+    """The token leaves of ``tree``, depth first, left to right (the order :func:`refill_tree` fills them in)."""
     for child in tree.children:
         if isinstance(child, Tree):
-            yield from _leaves(child)
+            yield from tree_leaves(child)
         elif isinstance(child, LarkToken):
             yield child
 
 
-def _refill(template: Tree, leaves: Iterator[LarkToken]) -> Tree:
+def refill_tree(template: Tree, leaves: Iterator[LarkToken]) -> Tree:
     """A copy of ``template`` whose token leaves are taken from ``leaves`` in order (the template is kept)."""
     return Tree(template.data, [
-        _refill(child, leaves) if isinstance(child, Tree) else next(leaves) if isinstance(child, LarkToken) else child
+        refill_tree(child, leaves) if isinstance(child, Tree) else next(leaves) if isinstance(child, LarkToken) else child
         for child in template.children])
 
 
