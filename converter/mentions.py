@@ -135,6 +135,9 @@ class _Registry:
             self._person_words = None
             if draft.type == "person":
                 self.persons.append(draft)
+            initials = _initials(spec.name) if draft.type == "organization" else None
+            if initials:  # "the RSF" after "Rapid Support Forces": the article's own reading of the letters
+                self.aliases.setdefault(initials, key)
         self._merge(draft, spec)
         if spec.alias:
             self.aliases[spec.alias] = key
@@ -248,6 +251,23 @@ class _Registry:
 def _rule_ref(rule: str, words: ActorWords) -> RuleRef:
     """The (immutable) reference to an actors rule and its version, built once per rule, not per mention."""
     return RuleRef(rule, words.version(rule))
+
+
+def _initials(name: str) -> str | None:
+    """The acronym a multi-word organization name implies ("Rapid Support Forces" -> "RSF"), or None.
+
+    Only names whose words are all capitalized, apart from short lower-case links ("Forces for Freedom and
+    Change" -> "FFC"), with no possessive, period or digit: a description ("South Korea's parliament") or
+    an abbreviated name implies nothing. Two to six letters, like the acronyms actors.py recognizes.
+    """
+    parts = name.replace("-", " ").split()
+    if any(not part.isalpha() for part in parts):
+        return None
+    capitals = [part for part in parts if part[0].isupper()]
+    if len(capitals) != len([p for p in parts if not (p.islower() and len(p) <= 3)]):
+        return None  # a long lower-case word: a description, not a name
+    letters = "".join(part[0] for part in capitals)
+    return letters if 2 <= len(letters) <= 6 and len(capitals) >= 2 else None
 
 
 def _name_part(short: tuple[str, ...], full: tuple[str, ...]) -> bool:

@@ -719,3 +719,29 @@ def test_two_bodies_of_one_country_and_sector_stay_apart_but_plural_groups_merge
     assert military.key != guard.key
     troops = [m for m in found.actor_mentions if m.span.slice(text) in ("Russian troops", "Russian forces")]
     assert len(troops) == 2 and troops[0].actor == troops[1].actor
+
+
+def _actor_of(text: str, mention_text: str) -> str:
+    found = find_mentions(segment(text), load_lexicon())
+    names = {actor.key: actor.name for actor in found.actors}
+    return next(names[m.actor] for m in found.actor_mentions if m.span.slice(text) == mention_text)
+
+
+def test_an_acronym_reads_as_the_initials_of_an_organization_named_earlier() -> None:
+    text = "The Rapid Support Forces attacked the town on Sunday. Later the RSF denied targeting civilians."
+    assert _actor_of(text, "RSF") == "Rapid Support Forces"  # not the gazetteer's Reporters Without Borders
+
+
+def test_without_the_long_name_an_acronym_keeps_its_gazetteer_reading() -> None:
+    text = "The RSF condemned the arrest of two journalists."
+    assert _actor_of(text, "RSF") != "Rapid Support Forces"
+
+
+def test_a_description_implies_no_acronym() -> None:
+    from converter.mentions import _initials
+
+    assert _initials("Rapid Support Forces") == "RSF"
+    assert _initials("Forces for Freedom and Change") == "FFC"
+    assert _initials("South Korea’s parliament") is None
+    assert _initials("U.N. Security Council") is None
+    assert _initials("Pentagon") is None
