@@ -647,3 +647,11 @@ def test_a_charge_the_subject_denies_is_no_claim_of_that_subject() -> None:
 def test_a_claim_stops_before_the_reporters_note_that_renames_it() -> None:
     text = "Kyiv says Russian troops shelled the power plant, an accusation Moscow rejects."
     assert speakers_and_contents(text, ("Kyiv", "Moscow")) == [("Kyiv", "Russian troops shelled the power plant")]
+
+
+def test_an_organization_before_the_inverted_speaker_is_his_affiliation() -> None:
+    from converter import convert
+
+    doc = convert("“We are ready to reach an agreement,” said Hamas official Osama Hamdan, speaking in Beirut.")
+    names = {a["id"]: a["name"] for a in doc["actors"]}
+    assert [names[c["speaker_ref"]] for c in doc["claims"]] == ["Osama Hamdan"]
