@@ -8,7 +8,22 @@ offsets are absolute code-point offsets into the article text, half-open.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, TypeVar
+
+_Frozen = TypeVar("_Frozen")
+
+
+def built(cls: type[_Frozen], **fields: Any) -> _Frozen:
+    """``cls(**fields)`` for a frozen dataclass, without its generated ``__init__``.
+
+    Why: that ``__init__`` sets each field through ``object.__setattr__``; filling ``__dict__`` gives an
+    equal object (same fields, eq and hash) about twice as fast, which counts for the values made per
+    mention or per rule-file node. Every field must be given (defaults are not applied).
+    tests/test_model.py compares the result with the real constructor.
+    """
+    made = object.__new__(cls)
+    made.__dict__.update(fields)
+    return made
 
 ActorType = Literal["person", "organization", "country", "group", "location"]
 Modality = Literal[

@@ -24,6 +24,7 @@ import yaml
 from jsonschema.exceptions import ValidationError
 
 from converter.errors import Location, RuleError
+from converter.model import built
 from converter.resources import data_path
 
 JsonPath = tuple[str | int, ...]
@@ -100,17 +101,9 @@ _STR_TAG = "tag:yaml.org,2002:str"
 
 
 def _position(line: int, column: int, style: str | None) -> Position:
-    """``Position(line, column, style)`` without the frozen dataclass's ``__init__`` (an equal object,
-    about twice as fast): one is made for every value of every rule file at start-up."""
-    position = _new(Position)
-    fields = position.__dict__
-    fields["line"] = line
-    fields["column"] = column
-    fields["style"] = style
-    return position
-
-
-_new = object.__new__
+    """``Position(line, column, style)``, one per value of every rule file at start-up: see
+    :func:`converter.model.built`."""
+    return built(Position, line=line, column=column, style=style)
 
 
 def _build(loader: _Loader, node: yaml.Node, path: JsonPath, positions: dict[JsonPath, Position],
